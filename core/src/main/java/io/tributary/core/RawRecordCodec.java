@@ -1,0 +1,124 @@
+package io.tributary.core;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+
+/**
+ * Encodes a {@link RawRecord} as one line of JSON (no line breaks), the format of both the raw topic
+ * and the raw lake files (NDJSON), so that any engine can read the lake with a JSON reader.
+ *
+ * <p>A JSON body is embedded as a JSON value under {@code body}, byte for byte except that CR and LF
+ * become spaces: in valid JSON those bytes can only be insignificant whitespace, so the value is
+ * unchanged. Any other body is kept losslessly as base64 under {@code body_base64}.
+ */
+public final class RawRecordCodec {
+  // Encoding stops mid-object to append the body bytes: the generator must not close it.
+  private static final JsonFactory JSON =
+      JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_CONTENT).build();
+  private static final int VERSION = 1;
+
+  private RawRecordCodec() {}
+
+  public static byte[] encode(RawRecord record, boolean bodyIsJson) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(record.body().length + 256);
+    try (JsonGenerator gen = JSON.createGenerator(out)) {
+      gen.writeStartObject();
+      gen.writeNumberField("v", VERSION);
+      gen.writeStringField("id", record.id());
+      gen.writeStringField("source", record.source());
+      gen.writeStringField("protocol", record.protocol());
+      gen.writeStringField("path", record.path());
+      gen.writeStringField("received_at", record.receivedAt().toString());
+      writeOptional(gen, "ip", record.ip());
+      writeOptional(gen, "user_agent", record.userAgent());
+      writeOptional(gen, "content_type", record.contentType());
+      if (!bodyIsJson) {
+        gen.writeStringField("body_base64", Base64.getEncoder().encodeToString(record.body()));
+        gen.writeEndObject();
+        gen.flush();
+        return out.toByteArray();
+      }
+      gen.writeFieldName("body");
+      gen.writeRaw(':');
+      gen.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    byte[] body = record.body();
+    int start = out.size();
+    out.write(body, 0, body.length);
+    out.write('}');
+    byte[] line = out.toByteArray();
+    for (int i = start; i < line.length; i++) {
+      if (line[i] == '\n' || line[i] == '\r') {
+        line[i] = ' ';
+      }
+    }
+    return line;
+  }
+
+  private static void writeOptional(JsonGenerator gen, String field, String value) throws IOException {
+    if (value != null) {
+      gen.writeStringField(field, value);
+    }
+  }
+
+  /** Reads a line written by {@link #encode}; the body comes back as the bytes that were embedded. */
+  public static RawRecord decode(byte[] line) {
+    String id = null, source = null, protocol = null, path = null, ip = null, ua = null, ct = null;
+    Instant receivedAt = null;
+    byte[] body = null;
+    try (JsonParser p = JSON.createParser(line)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new BadRequestException("raw record is not a JSON object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        switch (field) {
+          case "id" -> id = p.getText();
+          case "source" -> source = p.getText();
+          case "protocol" -> protocol = p.getText();
+          case "path" -> path = p.getText();
+          case "received_at" -> receivedAt = Instant.parse(p.getText());
+          case "ip" -> ip = p.getText();
+          case "user_agent" -> ua = p.getText();
+          case "content_type" -> ct = p.getText();
+          case "body_base64" -> body = Base64.getDecoder().decode(p.getText());
+          case "body" -> {
+            int from = (int) p.currentTokenLocation().getByteOffset();
+            p.skipChildren();
+            int to = (int) p.currentLocation().getByteOffset();
+            body = Arrays.copyOfRange(line, from, to);
+          }
+          default -> {
+            if (value.isStructStart()) {
+              p.skipChildren();
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new BadRequestException("raw record is not valid JSON: " + e.getMessage());
+    } catch (RuntimeException e) {
+      if (e instanceof BadRequestException b) {
+        throw b;
+      }
+      throw new BadRequestException("raw record is malformed: " + e.getMessage());
+    }
+    if (id == null || source == null || protocol == null || path == null || receivedAt == null
+        || body == null) {
+      throw new BadRequestException("raw record misses one of id, source, protocol, path, received_at, body");
+    }
+    return new RawRecord(id, source, protocol, path, receivedAt, ip, ua, ct, body);
+  }
+}

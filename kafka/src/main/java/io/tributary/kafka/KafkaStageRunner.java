@@ -1,0 +1,243 @@
+package io.tributary.kafka;
+
+import io.tributary.core.Health;
+import io.tributary.core.HealthCheck;
+import io.tributary.core.PartitionedSink;
+import io.tributary.core.SourcedRecord;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one {@link PartitionedSink} as a member of a Kafka consumer group on one thread. When the sink
+ * fails, the runner drops the consumer and everything the sink buffered, waits (backing off), and
+ * starts again from the last durable offsets, so a failure costs time, never data.
+ */
+public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaStageRunner.class);
+  private static final Duration POLL = Duration.ofMillis(100);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+  private final String name;
+  private final Properties consumerProps;
+  private final String topic;
+  private final PartitionedSink sink;
+  private final Thread thread;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean running = true;
+  private volatile KafkaConsumer<byte[], byte[]> consumer;
+  private volatile String failure;
+  private volatile long lag = -1;
+  private volatile boolean assigned;
+
+  public KafkaStageRunner(String name, Properties clientProps, String groupId, String topic,
+      PartitionedSink sink) {
+    this.name = name;
+    this.topic = topic;
+    this.sink = sink;
+    Properties props = new Properties();
+    props.putAll(clientProps);
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+    props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "tributary-" + name);
+    this.consumerProps = props;
+    this.thread = new Thread(this::runLoop, "tributary-" + name);
+  }
+
+  public KafkaStageRunner start() {
+    thread.start();
+    return this;
+  }
+
+  private void runLoop() {
+    Duration backoff = Duration.ofMillis(200);
+    try {
+      while (running) {
+        try {
+          consumeUntilFailure();
+        } catch (WakeupException e) {
+          if (running) {
+            LOG.warn("{}: unexpected wakeup", name);
+          }
+        } catch (RuntimeException e) {
+          failure = e.getClass().getSimpleName() + ": " + e.getMessage();
+          LOG.warn("{} failed, restarting from the last durable offsets in {} ms", name,
+              backoff.toMillis(), e);
+          sleep(backoff);
+          backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+              ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
+      }
+    } finally {
+      sink.close();
+      stopped.countDown();
+    }
+  }
+
+  private void consumeUntilFailure() {
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(
+        consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer = c;
+      Set<Integer> owned = new java.util.HashSet<>();
+      try {
+        c.subscribe(List.of(topic), new Listener(c, owned));
+        while (running) {
+          ConsumerRecords<byte[], byte[]> records = c.poll(POLL);
+          if (!records.isEmpty()) {
+            List<SourcedRecord> batch = new ArrayList<>(records.count());
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+              batch.add(new SourcedRecord(r.partition(), r.offset(), r.timestamp(), r.value()));
+            }
+            sink.write(batch);
+          }
+          commit(c, sink.flush(false), false);
+          failure = null;
+          updateLag(c);
+        }
+        commit(c, sink.flush(true), true);
+      } finally {
+        sink.closePartitions(new ArrayList<>(owned));
+        owned.clear();
+        assigned = false;
+        consumer = null;
+      }
+    }
+  }
+
+  private void updateLag(KafkaConsumer<byte[], byte[]> c) {
+    long total = 0;
+    for (TopicPartition tp : c.assignment()) {
+      var partLag = c.currentLag(tp);
+      if (partLag.isPresent()) {
+        total += partLag.getAsLong();
+      }
+    }
+    lag = total;
+  }
+
+  private void commit(KafkaConsumer<byte[], byte[]> c, Map<Integer, Long> offsets, boolean sync) {
+    if (offsets.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+    offsets.forEach((p, o) -> commits.put(new TopicPartition(topic, p), new OffsetAndMetadata(o)));
+    if (sync) {
+      c.commitSync(commits);
+    } else {
+      c.commitAsync(commits, (done, error) -> {
+        if (error != null) {
+          LOG.debug("{}: offset commit failed (retried with the next batch): {}", name, error.toString());
+        }
+      });
+    }
+  }
+
+  private final class Listener implements ConsumerRebalanceListener {
+    private final KafkaConsumer<byte[], byte[]> c;
+    private final Set<Integer> owned;
+
+    Listener(KafkaConsumer<byte[], byte[]> c, Set<Integer> owned) {
+      this.c = c;
+      this.owned = owned;
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      if (partitions.isEmpty()) {
+        return;
+      }
+      try {
+        commit(c, sink.flush(true), true);
+      } catch (RuntimeException e) {
+        LOG.warn("{}: flush before rebalance failed; the new owner re-reads from durable offsets", name, e);
+      }
+      List<Integer> ids = partitions.stream().map(TopicPartition::partition).toList();
+      sink.closePartitions(ids);
+      ids.forEach(owned::remove);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      List<Integer> ids = partitions.stream().map(TopicPartition::partition).toList();
+      sink.closePartitions(ids);
+      ids.forEach(owned::remove);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      List<Integer> ids = partitions.stream().map(TopicPartition::partition).toList();
+      Map<Integer, Long> stored = sink.open(ids);
+      owned.addAll(ids);
+      stored.forEach((p, offset) -> c.seek(new TopicPartition(topic, p), offset));
+      assigned = !owned.isEmpty();
+      LOG.info("{}: assigned partitions {} (resuming from stored offsets {})", name, ids, stored);
+    }
+  }
+
+  /** Sleeps in short steps so that {@link #close} never waits for a whole backoff. */
+  private void sleep(Duration d) {
+    long until = System.nanoTime() + d.toNanos();
+    try {
+      while (running && System.nanoTime() < until) {
+        Thread.sleep(50);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Records in the topic not yet processed by this member (-1 before the first poll). */
+  public long lag() {
+    return lag;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Health health() {
+    String f = failure;
+    if (f != null) {
+      return Health.down(name + " is failing and retrying: " + f);
+    }
+    return Health.ok(name + (assigned ? " running, lag " + lag : " waiting for partitions"));
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    KafkaConsumer<byte[], byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+    try {
+      if (!stopped.await(30, TimeUnit.SECONDS)) {
+        LOG.warn("{} did not stop within 30 s", name);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
