@@ -96,7 +96,11 @@ public final class RawRecordCodec {
           case "body_base64" -> body = Base64.getDecoder().decode(p.getText());
           case "body" -> {
             int from = (int) p.currentTokenLocation().getByteOffset();
-            p.skipChildren();
+            if (value.isStructStart()) {
+              p.skipChildren();
+            } else {
+              p.finishToken();
+            }
             int to = (int) p.currentLocation().getByteOffset();
             body = Arrays.copyOfRange(line, from, to);
           }

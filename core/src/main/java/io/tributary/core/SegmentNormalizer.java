@@ -97,6 +97,7 @@ public final class SegmentNormalizer {
 
     JsonNode page = context.get("page");
     JsonNode props = m.get("properties");
+    JsonNode pageProps = type == SegmentType.PAGE ? props : null;
     JsonNode library = context.get("library");
     String userAgent = text(context.get("userAgent"));
     return new CanonicalEvent(
@@ -121,10 +122,10 @@ public final class SegmentNormalizer {
         json(context),
         text(context.get("ip")),
         userAgent != null ? userAgent : raw.userAgent(),
-        firstText(page, props, "url"),
-        firstText(page, props, "path"),
-        firstText(page, props, "referrer"),
-        firstText(page, props, "title"),
+        firstText(page, pageProps, "url"),
+        firstText(page, pageProps, "path"),
+        firstText(page, pageProps, "referrer"),
+        firstText(page, pageProps, "title"),
         library == null ? null : text(library.get("name")),
         library == null ? null : text(library.get("version")),
         raw.id());

@@ -51,8 +51,9 @@ public final class SegmentRequestChecker {
       }
       return result;
     } catch (JsonProcessingException e) {
+      // Jackson's own limits (nesting depth, string length) report no location.
       throw new BadRequestException("invalid JSON: " + e.getOriginalMessage()
-          + " at byte " + e.getLocation().getByteOffset());
+          + (e.getLocation() == null ? "" : " at byte " + e.getLocation().getByteOffset()));
     } catch (IOException e) {
       throw new BadRequestException("unreadable body: " + e.getMessage());
     }
@@ -69,8 +70,8 @@ public final class SegmentRequestChecker {
           throw new BadRequestException("'batch' must be an array");
         }
         events = checkBatchArray(p);
-      } else if (field.equals("writeKey") && value == JsonToken.VALUE_STRING) {
-        writeKey = p.getText();
+      } else if (field.equals("writeKey")) {
+        writeKey = stringOrSkip(p, value, null);
       } else {
         p.skipChildren();
       }
@@ -122,12 +123,12 @@ public final class SegmentRequestChecker {
       String field = p.currentName();
       JsonToken value = p.nextToken();
       switch (field) {
-        case "type" -> typeText = value == JsonToken.VALUE_STRING ? p.getText() : "";
+        case "type" -> typeText = stringOrSkip(p, value, "");
         case "userId", "anonymousId" -> hasUser |= isPresent(p, value);
         case "event" -> event = isPresent(p, value) ? "" : null;
         case "previousId" -> previousId = isPresent(p, value) ? "" : null;
         case "groupId" -> groupId = isPresent(p, value) ? "" : null;
-        case "writeKey" -> writeKey = value == JsonToken.VALUE_STRING ? p.getText() : null;
+        case "writeKey" -> writeKey = stringOrSkip(p, value, null);
         default -> p.skipChildren();
       }
     }
@@ -154,6 +155,15 @@ public final class SegmentRequestChecker {
       }
     }
     return writeKey;
+  }
+
+  private static String stringOrSkip(JsonParser p, JsonToken value, String otherwise)
+      throws IOException {
+    if (value == JsonToken.VALUE_STRING) {
+      return p.getText();
+    }
+    p.skipChildren();
+    return otherwise;
   }
 
   private static boolean isPresent(JsonParser p, JsonToken value) throws IOException {

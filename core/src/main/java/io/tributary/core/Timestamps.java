@@ -80,14 +80,17 @@ public final class Timestamps {
       return false;
     }
     boolean dot = false;
+    boolean digit = false;
     for (; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c == '.' && !dot) {
         dot = true;
-      } else if (c < '0' || c > '9') {
+      } else if (c >= '0' && c <= '9') {
+        digit = true;
+      } else {
         return false;
       }
     }
-    return true;
+    return digit;
   }
 }

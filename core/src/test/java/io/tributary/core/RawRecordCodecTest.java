@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class RawRecordCodecTest {
@@ -159,8 +158,6 @@ class RawRecordCodecTest {
     }
   }
 
-  @Disabled("bug: RawRecordCodec.decode cuts a top-level JSON string body to its opening quote"
-      + " (currentLocation() of an unfinished VALUE_STRING token)")
   @Test
   void jsonBodyAsStringRoundTrips() throws Exception {
     byte[] body = utf8("\"just a string\"");

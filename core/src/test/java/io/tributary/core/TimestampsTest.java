@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Instant;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class TimestampsTest {
@@ -107,7 +106,6 @@ class TimestampsTest {
     assertNull(parse("yesterday"));
   }
 
-  @Disabled("bug: Timestamps.parseOrNull(\".\") throws NumberFormatException (isNumber accepts \".\"/\"-.\") instead of returning null")
   @Test
   void lonePunctuationIsNull() {
     assertNull(parse("."));

@@ -1,0 +1,142 @@
+package io.tributary.app;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tributary.core.ConfigException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads the configuration: defaults, then the YAML file, then environment variables, then
+ * command-line flags (each overriding the previous), then validates it.
+ */
+public final class ConfigLoader {
+  /** Environment variables and the config key each one overrides. */
+  static final Map<String, String> ENVIRONMENT = Map.of(
+      "TRIBUTARY_DATA_DIR", "data_dir",
+      "TRIBUTARY_ADMIN_TOKEN", "admin_token",
+      "TRIBUTARY_HTTP_BIND", "http.bind",
+      "TRIBUTARY_HTTP_PORT", "http.port",
+      "TRIBUTARY_KAFKA_BOOTSTRAP", "kafka.bootstrap");
+
+  private static final Set<String> FSYNC = Set.of("os", "always");
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+  private ConfigLoader() {}
+
+  /**
+   * @param file YAML file, or null for none
+   * @param overrides dotted keys to values (from flags), applied last
+   */
+  public static TributaryConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
+    ObjectNode tree = YAML.createObjectNode();
+    if (file != null) {
+      try {
+        JsonNode parsed = YAML.readTree(Files.readAllBytes(file));
+        if (parsed != null && !parsed.isMissingNode() && !parsed.isNull()) {
+          if (!parsed.isObject()) {
+            throw new ConfigException("config file " + file + " must be a YAML mapping");
+          }
+          tree = (ObjectNode) parsed;
+        }
+      } catch (IOException e) {
+        throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+      }
+    }
+    for (Map.Entry<String, String> e : ENVIRONMENT.entrySet()) {
+      String value = env.get(e.getKey());
+      if (value != null && !value.isBlank()) {
+        set(tree, e.getValue(), value);
+      }
+    }
+    for (Map.Entry<String, String> e : overrides.entrySet()) {
+      if (e.getValue() != null) {
+        set(tree, e.getKey(), e.getValue());
+      }
+    }
+    TributaryConfig config;
+    try {
+      config = YAML.treeToValue(tree, TributaryConfig.class);
+    } catch (UnrecognizedPropertyException e) {
+      throw new ConfigException("unknown config key '" + path(e) + "'; known keys at that level: "
+          + e.getKnownPropertyIds());
+    } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+      throw new ConfigException("invalid config at " + e.getPathReference() + ": "
+          + e.getOriginalMessage().replaceAll("\\s+", " "));
+    } catch (IOException e) {
+      throw new ConfigException("invalid config: " + e.getMessage());
+    }
+    validate(config);
+    return config;
+  }
+
+  private static String path(UnrecognizedPropertyException e) {
+    StringBuilder sb = new StringBuilder();
+    for (var ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        sb.append(sb.length() == 0 ? "" : ".").append(ref.getFieldName());
+      } else {
+        sb.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return sb.toString();
+  }
+
+  private static void set(ObjectNode tree, String dotted, String value) {
+    String[] parts = dotted.split("\\.");
+    ObjectNode node = tree;
+    for (int i = 0; i < parts.length - 1; i++) {
+      JsonNode child = node.get(parts[i]);
+      node = child instanceof ObjectNode o ? o : node.putObject(parts[i]);
+    }
+    node.put(parts[parts.length - 1], value);
+  }
+
+  static void validate(TributaryConfig c) {
+    TributaryConfig.Http h = c.http();
+    check(h.port() >= 0 && h.port() <= 65535, "http.port must be 0..65535, not " + h.port());
+    check(h.maxRequestBytes() > 0, "http.max_request_bytes must be positive");
+    check(h.maxEventBytes() > 0 && h.maxEventBytes() <= h.maxRequestBytes(),
+        "http.max_event_bytes must be positive and at most http.max_request_bytes");
+    check(h.maxBatchEvents() > 0, "http.max_batch_events must be positive");
+    check(h.idleTimeoutSeconds() > 0, "http.idle_timeout_seconds must be positive");
+    TributaryConfig.Kafka k = c.kafka();
+    check(k.partitions() > 0, "kafka.partitions must be positive, not " + k.partitions());
+    check(k.replicationFactor() > 0, "kafka.replication_factor must be positive");
+    check(k.retentionHours() > 0, "kafka.retention_hours must be positive");
+    check(FSYNC.contains(k.fsync()), "kafka.fsync must be one of " + FSYNC + ", not '" + k.fsync() + "'");
+    check(c.lake().flushSeconds() > 0, "lake.flush_seconds must be positive");
+    check(c.lake().flushRecords() > 0, "lake.flush_records must be positive");
+    check(c.lake().flushBytes() > 0, "lake.flush_bytes must be positive");
+    check(c.warehouse().batchMaxEvents() > 0, "warehouse.batch_max_events must be positive");
+    check(c.warehouse().batchMaxMillis() > 0, "warehouse.batch_max_millis must be positive");
+    check(c.query().maxRows() > 0, "query.max_rows must be positive");
+    Set<String> names = new java.util.HashSet<>();
+    Set<String> keys = new java.util.HashSet<>();
+    for (TributaryConfig.Source s : c.sources()) {
+      check(s.name() != null && !s.name().isBlank(), "every source needs a name");
+      check(s.writeKey() != null && s.writeKey().length() >= 8,
+          "source '" + s.name() + "' needs a write_key of at least 8 characters");
+      check(names.add(s.name()), "source name '" + s.name() + "' is used twice");
+      check(keys.add(s.writeKey()), "a write_key is used by two sources");
+    }
+    if (c.adminToken() != null) {
+      check(c.adminToken().length() >= 16, "admin_token must have at least 16 characters");
+    }
+  }
+
+  private static void check(boolean ok, String message) {
+    if (!ok) {
+      throw new ConfigException(message);
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package io.tributary.app;
+
+import io.tributary.core.ConfigException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tributary run | query}. */
+@Command(name = "tributary", mixinStandardHelpOptions = true, version = "tributary 0.1.0",
+    description = "Self-hostable event data platform: collect, queue, archive and load events.",
+    subcommands = {Main.Run.class, Main.Query.class})
+public final class Main {
+
+  public static void main(String[] args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof ConfigException || e instanceof QueryClient.QueryFailed) {
+        cmd.getErr().println("error: " + e.getMessage());
+        return 2;
+      }
+      throw e;
+    });
+    System.exit(cli.execute(args));
+  }
+
+  /** Options shared by the commands that read the configuration. */
+  static class ConfigOptions {
+    @Option(names = "--config", description = "YAML config file")
+    Path config;
+
+    @Option(names = "--data-dir", description = "data directory (default ./data)")
+    String dataDir;
+
+    @Option(names = "--bind", description = "HTTP address (default 127.0.0.1)")
+    String bind;
+
+    @Option(names = "--port", description = "HTTP port (default 8080)")
+    Integer port;
+
+    TributaryConfig load() {
+      Map<String, String> overrides = new HashMap<>();
+      overrides.put("data_dir", dataDir);
+      overrides.put("http.bind", bind);
+      overrides.put("http.port", port == null ? null : String.valueOf(port));
+      return ConfigLoader.load(config, System.getenv(), overrides);
+    }
+  }
+
+  @Command(name = "run", description = "Start Tributary (broker, collector, archiver, loader).")
+  static final class Run implements Callable<Integer> {
+    @CommandLine.Mixin ConfigOptions options = new ConfigOptions();
+
+    @Override
+    public Integer call() {
+      TributaryConfig config = options.load();
+      PrintStream out = System.out;
+      Tributary tributary = Tributary.start(config, out);
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        out.println("Stopping Tributary...");
+        tributary.close();
+        stopped.countDown();
+      }, "tributary-shutdown"));
+      try {
+        stopped.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "query", description = "Run a read-only SQL query against the warehouse.")
+  static final class Query implements Callable<Integer> {
+    @CommandLine.Mixin ConfigOptions options = new ConfigOptions();
+
+    @Parameters(index = "0", description = "SQL, e.g. \"select event_name, count(*) from events group by 1\"")
+    String sql;
+
+    @Option(names = "--url", description = "server URL (default from the config: http://bind:port)")
+    String url;
+
+    @Option(names = "--token", description = "admin token (default from the config or the data dir)")
+    String token;
+
+    @Option(names = "--format", description = "table or json (default table)")
+    String format = "table";
+
+    @Override
+    public Integer call() {
+      TributaryConfig config = options.load();
+      QueryClient client = new QueryClient(config, url, token);
+      System.out.println(client.run(sql, format.equals("json")));
+      return 0;
+    }
+  }
+}

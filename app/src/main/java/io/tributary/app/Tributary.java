@@ -1,0 +1,139 @@
+package io.tributary.app;
+
+import io.tributary.collector.CollectorSettings;
+import io.tributary.collector.HttpCollector;
+import io.tributary.core.HealthCheck;
+import io.tributary.core.SegmentLimits;
+import io.tributary.kafka.EmbeddedKafka;
+import io.tributary.kafka.KafkaRawSink;
+import io.tributary.kafka.KafkaStageRunner;
+import io.tributary.kafka.KafkaTopics;
+import io.tributary.kafka.TopicSpec;
+import io.tributary.lake.ArchiverSettings;
+import io.tributary.lake.LocalLakeStore;
+import io.tributary.lake.RawArchiver;
+import io.tributary.warehouse.DuckDbWarehouse;
+import io.tributary.warehouse.EventLoader;
+import io.tributary.warehouse.LoaderSettings;
+import io.tributary.warehouse.QueryService;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The whole platform in one process: broker (unless external), collector, archiver and loader. */
+public final class Tributary implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Tributary.class);
+
+  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private final List<HealthCheck> healthChecks = new ArrayList<>();
+  private HttpCollector collector;
+  private EventLoader loader;
+  private String bootstrapServers;
+
+  private Tributary() {}
+
+  public static Tributary start(TributaryConfig config, PrintStream out) {
+    long started = System.nanoTime();
+    Tributary t = new Tributary();
+    try {
+      t.startAll(config, out);
+    } catch (RuntimeException e) {
+      t.close();
+      throw e;
+    }
+    out.printf("Tributary ready on http://%s:%d in %d ms (data dir %s)%n", config.http().bind(),
+        t.collector.port(), (System.nanoTime() - started) / 1_000_000,
+        config.dataPath().toAbsolutePath().normalize());
+    return t;
+  }
+
+  private void startAll(TributaryConfig config, PrintStream out) {
+    Clock clock = Clock.systemUTC();
+    try {
+      Files.createDirectories(config.dataPath());
+    } catch (java.io.IOException e) {
+      throw new io.tributary.core.ConfigException("cannot create data dir " + config.dataPath() + ": " + e, e);
+    }
+    Credentials credentials = Credentials.resolve(config, out);
+    TributaryConfig.Kafka k = config.kafka();
+    bootstrapServers = k.bootstrap();
+    if (bootstrapServers == null) {
+      EmbeddedKafka broker = EmbeddedKafka.start(config.dataPath().resolve("kafka"),
+          k.fsync().equals("always"));
+      resources.push(broker);
+      bootstrapServers = broker.bootstrapServers();
+    }
+    Properties clientProps = new Properties();
+    clientProps.putAll(k.properties());
+    clientProps.put("bootstrap.servers", bootstrapServers);
+    KafkaTopics.ensure(clientProps, List.of(new TopicSpec(k.rawTopic(), k.partitions(),
+        k.replicationFactor(), Duration.ofHours(k.retentionHours()))));
+
+    DuckDbWarehouse warehouse = DuckDbWarehouse.open(config.warehousePath());
+    resources.push(warehouse);
+    loader = new EventLoader(warehouse, new LoaderSettings("loader", k.rawTopic(),
+        config.warehouse().batchMaxEvents(), Duration.ofMillis(config.warehouse().batchMaxMillis())), clock);
+    KafkaStageRunner loaderRunner = new KafkaStageRunner("loader", clientProps,
+        k.topicPrefix() + "loader", k.rawTopic(), loader).start();
+    resources.push(loaderRunner);
+
+    TributaryConfig.Lake lake = config.lake();
+    RawArchiver archiver = new RawArchiver(new LocalLakeStore(config.lakePath()),
+        new ArchiverSettings("raw", lake.flushRecords(), lake.flushBytes(),
+            Duration.ofSeconds(lake.flushSeconds())), clock);
+    KafkaStageRunner archiverRunner = new KafkaStageRunner("archiver-raw", clientProps,
+        k.topicPrefix() + "archiver-raw", k.rawTopic(), archiver).start();
+    resources.push(archiverRunner);
+
+    KafkaRawSink sink = new KafkaRawSink(clientProps, k.rawTopic());
+    resources.push(sink);
+    healthChecks.addAll(List.of(sink, loaderRunner, archiverRunner, loader));
+
+    Map<String, String> sources = credentials.sources().stream()
+        .collect(Collectors.toMap(TributaryConfig.Source::writeKey, TributaryConfig.Source::name));
+    TributaryConfig.Http h = config.http();
+    CollectorSettings settings = new CollectorSettings(h.bind(), h.port(), h.maxRequestBytes(),
+        new SegmentLimits(h.maxEventBytes(), h.maxBatchEvents()), h.trustedProxies(),
+        Duration.ofSeconds(h.idleTimeoutSeconds()), Math.max(1, Runtime.getRuntime().availableProcessors()));
+    QueryApi queryApi = new QueryApi(new QueryService(warehouse), credentials.adminToken(),
+        config.query().maxRows());
+    collector = HttpCollector.start(settings, sink, sources::get, Map.of("/api/query", queryApi),
+        () -> healthChecks, clock);
+    resources.push(collector);
+  }
+
+  public int port() {
+    return collector.port();
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  public long loadedEvents() {
+    return loader.loadedEvents();
+  }
+
+  @Override
+  public void close() {
+    // Reverse start order: stop taking requests first, then drain stages, then storage, then broker.
+    while (!resources.isEmpty()) {
+      AutoCloseable r = resources.pop();
+      try {
+        r.close();
+      } catch (Exception e) {
+        LOG.warn("error while stopping {}", r.getClass().getSimpleName(), e);
+      }
+    }
+  }
+}

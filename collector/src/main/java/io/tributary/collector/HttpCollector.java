@@ -1,0 +1,129 @@
+package io.tributary.collector;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpContentDecompressor;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.tributary.core.HealthCheck;
+import io.tributary.core.RawSink;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server: the Segment-compatible collection API under {@code /v1/}, {@code /health},
+ * {@code /ready}, and the API routes given to it under {@code /api/}.
+ */
+public final class HttpCollector implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpCollector.class);
+
+  private final EventLoopGroup group;
+  private final ExecutorService apiWorkers;
+  private final Channel serverChannel;
+
+  private HttpCollector(EventLoopGroup group, ExecutorService apiWorkers, Channel serverChannel) {
+    this.group = group;
+    this.apiWorkers = apiWorkers;
+    this.serverChannel = serverChannel;
+  }
+
+  /**
+   * Binds and starts serving.
+   *
+   * @param apiRoutes handlers by exact path (e.g. {@code /api/query})
+   * @param healthChecks read on each {@code /ready}
+   */
+  public static HttpCollector start(CollectorSettings settings, RawSink sink, WriteKeys writeKeys,
+      Map<String, ApiHandler> apiRoutes, Supplier<List<HealthCheck>> healthChecks, Clock clock) {
+    EventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(settings.ioThreads(), NioIoHandler.newFactory());
+    ExecutorService apiWorkers = Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "tributary-api");
+      t.setDaemon(true);
+      return t;
+    });
+    RequestHandler handler = new RequestHandler(settings, sink, writeKeys, apiRoutes, healthChecks,
+        apiWorkers, clock);
+    int idleSeconds = (int) Math.max(1, settings.idleTimeout().toSeconds());
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(group)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline()
+                .addLast(new IdleStateHandler(0, 0, idleSeconds) {
+                  @Override
+                  protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {
+                    ctx.close();
+                  }
+                })
+                .addLast(new HttpServerCodec(8192, 16 * 1024, 64 * 1024))
+                // Bounded allocation: a gzip bomb inflates chunk by chunk into the size limit below.
+                .addLast(new HttpContentDecompressor(64 * 1024))
+                .addLast(new LimitedAggregator(settings.maxRequestBytes()))
+                .addLast(handler);
+          }
+        });
+    try {
+      Channel channel = bootstrap.bind(settings.bind(), settings.port()).sync().channel();
+      LOG.info("Collector listening on http://{}:{}", settings.bind(),
+          ((InetSocketAddress) channel.localAddress()).getPort());
+      return new HttpCollector(group, apiWorkers, channel);
+    } catch (Exception e) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      apiWorkers.shutdownNow();
+      throw new IllegalStateException("cannot listen on " + settings.bind() + ":" + settings.port()
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  public int port() {
+    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  @Override
+  public void close() {
+    serverChannel.close().syncUninterruptibly();
+    group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+    apiWorkers.shutdownNow();
+  }
+
+  /** Answers an over-limit body with a JSON 413 naming the limit, then closes the connection. */
+  private static final class LimitedAggregator extends HttpObjectAggregator {
+    private final int limit;
+
+    LimitedAggregator(int limit) {
+      super(limit);
+      this.limit = limit;
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+      Responses.sendAndClose(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+          Responses.error("request body is over the limit of " + limit + " bytes"));
+    }
+  }
+}

@@ -1,0 +1,276 @@
+package io.tributary.collector;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.tributary.core.BadRequestException;
+import io.tributary.core.Health;
+import io.tributary.core.HealthCheck;
+import io.tributary.core.RawRecord;
+import io.tributary.core.RawSink;
+import io.tributary.core.SegmentNormalizer;
+import io.tributary.core.SegmentRequestChecker;
+import io.tributary.core.SegmentType;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Routes requests; shared by all connections (stateless). */
+@ChannelHandler.Sharable
+final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> BATCH_PATHS = Set.of("batch", "import", "b");
+
+  private final SegmentRequestChecker checker;
+  private final RawSink sink;
+  private final WriteKeys writeKeys;
+  private final Map<String, ApiHandler> apiRoutes;
+  private final Supplier<List<HealthCheck>> healthChecks;
+  private final ExecutorService apiWorkers;
+  private final TrustedProxies proxies;
+  private final Clock clock;
+
+  RequestHandler(CollectorSettings settings, RawSink sink, WriteKeys writeKeys,
+      Map<String, ApiHandler> apiRoutes, Supplier<List<HealthCheck>> healthChecks,
+      ExecutorService apiWorkers, Clock clock) {
+    this.checker = new SegmentRequestChecker(settings.segmentLimits());
+    this.sink = sink;
+    this.writeKeys = writeKeys;
+    this.apiRoutes = Map.copyOf(apiRoutes);
+    this.healthChecks = healthChecks;
+    this.apiWorkers = apiWorkers;
+    this.proxies = new TrustedProxies(settings.trustedProxies());
+    this.clock = clock;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+    DecoderResult decoded = req.decoderResult();
+    if (decoded.isFailure()) {
+      Responses.sendAndClose(ctx, HttpResponseStatus.BAD_REQUEST,
+          Responses.error("malformed HTTP request: " + decoded.cause().getMessage()));
+      return;
+    }
+    String path = new QueryStringDecoder(req.uri()).path();
+    boolean keepAlive = HttpUtil.isKeepAlive(req);
+    if (path.startsWith("/v1/")) {
+      collect(ctx, req, path, keepAlive);
+    } else if (path.equals("/health")) {
+      respond(ctx, keepAlive, null, HttpResponseStatus.OK, "{\"status\":\"up\"}".getBytes(StandardCharsets.UTF_8));
+    } else if (path.equals("/ready")) {
+      ready(ctx, keepAlive);
+    } else if (apiRoutes.containsKey(path)) {
+      api(ctx, req, path, keepAlive);
+    } else {
+      respond(ctx, keepAlive, null, HttpResponseStatus.NOT_FOUND, Responses.error("no such path: " + path));
+    }
+  }
+
+  private void collect(ChannelHandlerContext ctx, FullHttpRequest req, String path, boolean keepAlive) {
+    String origin = req.headers().get(HttpHeaderNames.ORIGIN);
+    if (req.method().equals(HttpMethod.OPTIONS)) {
+      preflight(ctx, req, origin, keepAlive);
+      return;
+    }
+    String last = path.substring("/v1/".length());
+    SegmentType singleType = SegmentNormalizer.typeOfPath(path);
+    if (singleType == null && !BATCH_PATHS.contains(last)) {
+      respond(ctx, keepAlive, origin, HttpResponseStatus.NOT_FOUND, Responses.error("no such path: " + path));
+      return;
+    }
+    if (!req.method().equals(HttpMethod.POST)) {
+      respond(ctx, keepAlive, origin, HttpResponseStatus.METHOD_NOT_ALLOWED,
+          Responses.error("use POST for " + path));
+      return;
+    }
+    String contentType = req.headers().get(HttpHeaderNames.CONTENT_TYPE);
+    if (!acceptedContentType(contentType)) {
+      respond(ctx, keepAlive, origin, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+          Responses.error("content type must be application/json (or text/plain), not " + contentType));
+      return;
+    }
+    String headerKey = basicAuthUser(req.headers().get(HttpHeaderNames.AUTHORIZATION));
+    if (headerKey != null && writeKeys.sourceFor(headerKey) == null) {
+      respond(ctx, keepAlive, origin, HttpResponseStatus.UNAUTHORIZED, Responses.error("invalid write key"));
+      return;
+    }
+    byte[] body = ByteBufUtil.getBytes(req.content());
+    SegmentRequestChecker.Result checked;
+    try {
+      checked = checker.check(body, singleType);
+    } catch (BadRequestException e) {
+      respond(ctx, keepAlive, origin, HttpResponseStatus.valueOf(e.status()), Responses.error(e.getMessage()));
+      return;
+    }
+    String key = headerKey != null ? headerKey : checked.writeKey();
+    if (key == null) {
+      respond(ctx, keepAlive, origin, HttpResponseStatus.UNAUTHORIZED, Responses.error(
+          "missing write key: send it as the Basic auth user name or as 'writeKey' in the body"));
+      return;
+    }
+    String source = writeKeys.sourceFor(key);
+    if (source == null) {
+      respond(ctx, keepAlive, origin, HttpResponseStatus.UNAUTHORIZED, Responses.error("invalid write key"));
+      return;
+    }
+    RawRecord raw = new RawRecord(newId(), source, "segment", path, clock.instant(),
+        clientIp(ctx, req.headers()), req.headers().get(HttpHeaderNames.USER_AGENT), contentType, body);
+    sink.append(raw).whenComplete((ok, error) -> {
+      if (error == null) {
+        respond(ctx, keepAlive, origin, HttpResponseStatus.OK, Responses.SUCCESS);
+      } else {
+        LOG.warn("could not store a request from source {}: {}", source, error.getMessage());
+        FullHttpResponse response = Responses.json(HttpResponseStatus.SERVICE_UNAVAILABLE,
+            Responses.error("could not store the events, retry later"));
+        response.headers().set(HttpHeaderNames.RETRY_AFTER, "5");
+        send(ctx, keepAlive, origin, response);
+      }
+    });
+  }
+
+  private static boolean acceptedContentType(String contentType) {
+    if (contentType == null) {
+      return true;
+    }
+    String mime = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    // Browsers send text/plain to avoid a CORS pre-flight; curl sends form-urlencoded by default.
+    return mime.isEmpty() || mime.equals("application/json") || mime.equals("text/plain")
+        || mime.equals("application/x-www-form-urlencoded") || mime.endsWith("+json");
+  }
+
+  /** The user name of {@code Basic base64(user:password)}: Segment sends the write key there. */
+  static String basicAuthUser(String authorization) {
+    if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+      return null;
+    }
+    try {
+      String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).strip()),
+          StandardCharsets.UTF_8);
+      int colon = decoded.indexOf(':');
+      String user = colon < 0 ? decoded : decoded.substring(0, colon);
+      return user.isEmpty() ? null : user;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private String clientIp(ChannelHandlerContext ctx, HttpHeaders headers) {
+    if (!(ctx.channel().remoteAddress() instanceof InetSocketAddress peer)) {
+      return null;
+    }
+    return proxies.clientIp(peer.getAddress(), headers.get("X-Forwarded-For"));
+  }
+
+  /** A random (version 4) UUID without SecureRandom, which is slow under contention. */
+  private static String newId() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long msb = (r.nextLong() & ~0xF000L) | 0x4000L;
+    long lsb = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(msb, lsb).toString();
+  }
+
+  private void preflight(ChannelHandlerContext ctx, FullHttpRequest req, String origin, boolean keepAlive) {
+    FullHttpResponse response = Responses.json(HttpResponseStatus.NO_CONTENT, new byte[0]);
+    HttpHeaders h = response.headers();
+    h.remove(HttpHeaderNames.CONTENT_TYPE);
+    h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "POST, OPTIONS");
+    String requested = req.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
+    h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS,
+        requested != null ? requested : "Content-Type, Authorization, Content-Encoding");
+    h.set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "86400");
+    send(ctx, keepAlive, origin, response);
+  }
+
+  private void ready(ChannelHandlerContext ctx, boolean keepAlive) {
+    ObjectNode body = JSON.createObjectNode();
+    ObjectNode checks = body.putObject("checks");
+    boolean allReady = true;
+    for (HealthCheck check : healthChecks.get()) {
+      Health h;
+      try {
+        h = check.health();
+      } catch (RuntimeException e) {
+        h = Health.down("health check failed: " + e);
+      }
+      allReady &= h.ready();
+      checks.putObject(check.name()).put("ready", h.ready()).put("detail", h.detail());
+    }
+    body.put("ready", allReady);
+    respond(ctx, keepAlive, null, allReady ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+        body.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void api(ChannelHandlerContext ctx, FullHttpRequest req, String path, boolean keepAlive) {
+    ApiHandler.ApiRequest apiRequest = new ApiHandler.ApiRequest(req.method().name(), path,
+        req.headers().get(HttpHeaderNames.AUTHORIZATION), ByteBufUtil.getBytes(req.content()));
+    try {
+      apiWorkers.execute(() -> {
+        ApiHandler.ApiResponse r;
+        try {
+          r = apiRoutes.get(path).handle(apiRequest);
+        } catch (RuntimeException e) {
+          LOG.warn("API {} failed", path, e);
+          r = new ApiHandler.ApiResponse(500, Responses.error("internal error: " + e.getMessage()));
+        }
+        respond(ctx, keepAlive, null, HttpResponseStatus.valueOf(r.status()), r.json());
+      });
+    } catch (RejectedExecutionException e) {
+      respond(ctx, keepAlive, null, HttpResponseStatus.SERVICE_UNAVAILABLE, Responses.error("shutting down"));
+    }
+  }
+
+  private static void respond(ChannelHandlerContext ctx, boolean keepAlive, String origin,
+      HttpResponseStatus status, byte[] body) {
+    send(ctx, keepAlive, origin, Responses.json(status, body));
+  }
+
+  private static void send(ChannelHandlerContext ctx, boolean keepAlive, String origin,
+      FullHttpResponse response) {
+    HttpHeaders h = response.headers();
+    if (origin != null) {
+      h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+      h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+      h.set(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
+    }
+    if (keepAlive) {
+      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      ctx.writeAndFlush(response, ctx.voidPromise());
+    } else {
+      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("connection error from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+}
