@@ -78,7 +78,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
           Responses.error("malformed HTTP request: " + decoded.cause().getMessage()));
       return;
     }
-    String path = new QueryStringDecoder(req.uri()).path();
+    String path = withoutTrailingSlash(new QueryStringDecoder(req.uri()).path());
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     if (path.startsWith("/v1/")) {
       collect(ctx, req, path, keepAlive);
@@ -91,6 +91,15 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     } else {
       respond(ctx, keepAlive, null, HttpResponseStatus.NOT_FOUND, Responses.error("no such path: " + path));
     }
+  }
+
+  /** The Segment Java SDK posts to {@code /v1/import/}: a trailing slash names the same resource. */
+  private static String withoutTrailingSlash(String path) {
+    int end = path.length();
+    while (end > 1 && path.charAt(end - 1) == '/') {
+      end--;
+    }
+    return path.substring(0, end);
   }
 
   private void collect(ChannelHandlerContext ctx, FullHttpRequest req, String path, boolean keepAlive) {

@@ -1,0 +1,115 @@
+package io.tributary.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+
+/** Config files and HTTP helpers shared by the end-to-end tests. */
+final class TestTributary {
+  static final String WRITE_KEY = "test-write-key-0001";
+  static final String ADMIN_TOKEN = "test-admin-token-0001";
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private TestTributary() {}
+
+  /** A config file for a test instance: fast flushes, loopback, an ephemeral or given port. */
+  static Path writeConfig(Path dir, int port, boolean declareCredentials) {
+    String yaml = """
+        data_dir: %s
+        http:
+          bind: 127.0.0.1
+          port: %d
+        kafka:
+          partitions: 2
+        lake:
+          flush_seconds: 1
+        warehouse:
+          batch_max_millis: 200
+        query:
+          max_rows: 1000000
+        """.formatted(dir.resolve("data"), port);
+    if (declareCredentials) {
+      yaml += """
+          admin_token: %s
+          sources:
+            - name: web
+              write_key: %s
+          """.formatted(ADMIN_TOKEN, WRITE_KEY);
+    }
+    try {
+      Files.createDirectories(dir);
+      Path file = dir.resolve("tributary.yaml");
+      Files.writeString(file, yaml);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static Tributary start(Path configFile) {
+    TributaryConfig config = ConfigLoader.load(configFile, Map.of(), Map.of());
+    return Tributary.start(config, new PrintStream(System.out, true, StandardCharsets.UTF_8));
+  }
+
+  static HttpResponse<String> post(int port, String path, String writeKey, String body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (writeKey != null) {
+      b.header("Authorization", "Basic "
+          + Base64.getEncoder().encodeToString((writeKey + ":").getBytes(StandardCharsets.UTF_8)));
+    }
+    return send(b.build());
+  }
+
+  static HttpResponse<String> query(int port, String token, String sql) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/query"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(
+            JSON.createObjectNode().put("sql", sql).toString()));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return send(b.build());
+  }
+
+  /** Rows of a successful query. */
+  static JsonNode rows(int port, String sql) {
+    HttpResponse<String> r = query(port, ADMIN_TOKEN, sql);
+    if (r.statusCode() != 200) {
+      throw new AssertionError("query failed: " + r.statusCode() + " " + r.body());
+    }
+    try {
+      return JSON.readTree(r.body()).get("rows");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static long count(int port, String sql) {
+    return rows(port, sql).get(0).get(0).asLong();
+  }
+
+  private static HttpResponse<String> send(HttpRequest request) {
+    try {
+      return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
