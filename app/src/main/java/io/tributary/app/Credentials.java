@@ -20,6 +20,10 @@ import java.util.List;
 public record Credentials(
     @JsonProperty("admin_token") String adminToken, List<TributaryConfig.Source> sources) {
   static final String FILE = "credentials.json";
+
+  public Credentials {
+    sources = sources == null ? List.of() : List.copyOf(sources);
+  }
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -66,12 +70,15 @@ public record Credentials(
     try {
       Files.createDirectories(file.getParent());
       Path temp = file.resolveSibling(FILE + ".tmp");
-      Files.write(temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(credentials));
+      Files.deleteIfExists(temp);
       try {
-        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+        // Owner-only from creation: the secrets are never readable by others, not even briefly.
+        Files.createFile(temp, PosixFilePermissions.asFileAttribute(
+            PosixFilePermissions.fromString("rw-------")));
       } catch (UnsupportedOperationException e) {
-        // not a POSIX file system; the file keeps the directory's default permissions
+        Files.createFile(temp);
       }
+      Files.write(temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(credentials));
       Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new ConfigException("cannot write " + file + ": " + e.getMessage(), e);

@@ -174,4 +174,14 @@ class CredentialsTest {
     assertThatThrownBy(() -> Credentials.resolve(config(Map.of()), out))
         .isInstanceOf(ConfigException.class);
   }
+
+  @Test
+  void storedFileWithoutSourcesKeepsTheTokenAndCreatesADefaultSource() throws IOException {
+    Files.createDirectories(credentialsFile().getParent());
+    Files.writeString(credentialsFile(), "{\"admin_token\": \"tat_0123456789abcdef\"}");
+    Credentials resolved = Credentials.resolve(config(Map.of()), out);
+    assertThat(resolved.adminToken()).isEqualTo("tat_0123456789abcdef");
+    assertThat(resolved.sources()).extracting(TributaryConfig.Source::name).containsExactly("default");
+    assertThat(Credentials.read(credentialsFile()).sources()).hasSize(1);
+  }
 }

@@ -87,7 +87,11 @@ final class TestTributary {
 
   /** Rows of a successful query. */
   static JsonNode rows(int port, String sql) {
-    HttpResponse<String> r = query(port, ADMIN_TOKEN, sql);
+    return rows(port, ADMIN_TOKEN, sql);
+  }
+
+  static JsonNode rows(int port, String token, String sql) {
+    HttpResponse<String> r = query(port, token, sql);
     if (r.statusCode() != 200) {
       throw new AssertionError("query failed: " + r.statusCode() + " " + r.body());
     }
@@ -100,6 +104,10 @@ final class TestTributary {
 
   static long count(int port, String sql) {
     return rows(port, sql).get(0).get(0).asLong();
+  }
+
+  static long count(int port, String token, String sql) {
+    return rows(port, token, sql).get(0).get(0).asLong();
   }
 
   private static HttpResponse<String> send(HttpRequest request) {

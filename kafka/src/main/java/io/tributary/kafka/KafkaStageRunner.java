@@ -102,7 +102,15 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
       try {
         c.subscribe(List.of(topic), new Listener(c, owned));
         while (running) {
-          ConsumerRecords<byte[], byte[]> records = c.poll(POLL);
+          ConsumerRecords<byte[], byte[]> records;
+          try {
+            records = c.poll(POLL);
+          } catch (WakeupException e) {
+            if (running) {
+              throw e;
+            }
+            break; // close() woke us: fall through to the final flush and commit
+          }
           if (!records.isEmpty()) {
             List<SourcedRecord> batch = new ArrayList<>(records.count());
             for (ConsumerRecord<byte[], byte[]> r : records) {
