@@ -5,12 +5,16 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContentDecompressor;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -81,8 +85,8 @@ public final class HttpCollector implements AutoCloseable {
                   }
                 })
                 .addLast(new HttpServerCodec(8192, 16 * 1024, 64 * 1024))
-                // Bounded allocation: a gzip bomb inflates chunk by chunk into the size limit below.
-                .addLast(new HttpContentDecompressor(64 * 1024))
+                // Bounded: inflating past the body limit fails fast (a gzip bomb gets a 413).
+                .addLast(new HttpContentDecompressor(settings.maxRequestBytes()))
                 .addLast(new LimitedAggregator(settings.maxRequestBytes()))
                 .addLast(handler);
           }
@@ -118,6 +122,21 @@ public final class HttpCollector implements AutoCloseable {
     LimitedAggregator(int limit) {
       super(limit);
       this.limit = limit;
+    }
+
+    @Override
+    protected Object newContinueResponse(HttpMessage start, int maxContentLength,
+        ChannelPipeline pipeline) {
+      Object response = super.newContinueResponse(start, maxContentLength, pipeline);
+      if (response instanceof FullHttpResponse r
+          && r.status().equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE)) {
+        r.release();
+        FullHttpResponse json = Responses.json(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+            Responses.error("request body is over the limit of " + limit + " bytes"));
+        json.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        return json;
+      }
+      return response;
     }
 
     @Override

@@ -3,11 +3,11 @@ package io.tributary.collector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -56,6 +56,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
   private final ExecutorService apiWorkers;
   private final TrustedProxies proxies;
   private final Clock clock;
+  private final int maxRequestBytes;
 
   RequestHandler(CollectorSettings settings, RawSink sink, WriteKeys writeKeys,
       Map<String, ApiHandler> apiRoutes, Supplier<List<HealthCheck>> healthChecks,
@@ -68,28 +69,49 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     this.apiWorkers = apiWorkers;
     this.proxies = new TrustedProxies(settings.trustedProxies());
     this.clock = clock;
+    this.maxRequestBytes = settings.maxRequestBytes();
+  }
+
+  /** Where one request's response goes: its place in the connection's response order. */
+  private record Exchange(ResponseQueue.Slot slot, boolean keepAlive, String origin) {
+    void respond(HttpResponseStatus status, byte[] body) {
+      send(Responses.json(status, body));
+    }
+
+    void send(FullHttpResponse response) {
+      HttpHeaders h = response.headers();
+      if (origin != null) {
+        h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+        h.set(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
+      }
+      h.set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+      slot.complete(response, !keepAlive);
+    }
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+    ResponseQueue.Slot slot = ResponseQueue.reserve(ctx);
     DecoderResult decoded = req.decoderResult();
     if (decoded.isFailure()) {
-      Responses.sendAndClose(ctx, HttpResponseStatus.BAD_REQUEST,
+      new Exchange(slot, false, null).respond(HttpResponseStatus.BAD_REQUEST,
           Responses.error("malformed HTTP request: " + decoded.cause().getMessage()));
       return;
     }
     String path = withoutTrailingSlash(new QueryStringDecoder(req.uri()).path());
-    boolean keepAlive = HttpUtil.isKeepAlive(req);
+    String origin = path.startsWith("/v1/") ? req.headers().get(HttpHeaderNames.ORIGIN) : null;
+    Exchange ex = new Exchange(slot, HttpUtil.isKeepAlive(req), origin);
     if (path.startsWith("/v1/")) {
-      collect(ctx, req, path, keepAlive);
+      collect(ctx, ex, req, path);
     } else if (path.equals("/health")) {
-      respond(ctx, keepAlive, null, HttpResponseStatus.OK, "{\"status\":\"up\"}".getBytes(StandardCharsets.UTF_8));
+      ex.respond(HttpResponseStatus.OK, "{\"status\":\"up\"}".getBytes(StandardCharsets.UTF_8));
     } else if (path.equals("/ready")) {
-      ready(ctx, keepAlive);
+      ready(ex);
     } else if (apiRoutes.containsKey(path)) {
-      api(ctx, req, path, keepAlive);
+      api(ex, req, path);
     } else {
-      respond(ctx, keepAlive, null, HttpResponseStatus.NOT_FOUND, Responses.error("no such path: " + path));
+      ex.respond(HttpResponseStatus.NOT_FOUND, Responses.error("no such path: " + path));
     }
   }
 
@@ -102,32 +124,31 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     return path.substring(0, end);
   }
 
-  private void collect(ChannelHandlerContext ctx, FullHttpRequest req, String path, boolean keepAlive) {
-    String origin = req.headers().get(HttpHeaderNames.ORIGIN);
+  private void collect(ChannelHandlerContext ctx, Exchange ex, FullHttpRequest req, String path) {
     if (req.method().equals(HttpMethod.OPTIONS)) {
-      preflight(ctx, req, origin, keepAlive);
+      preflight(ex, req);
       return;
     }
     String last = path.substring("/v1/".length());
     SegmentType singleType = SegmentNormalizer.typeOfPath(path);
     if (singleType == null && !BATCH_PATHS.contains(last)) {
-      respond(ctx, keepAlive, origin, HttpResponseStatus.NOT_FOUND, Responses.error("no such path: " + path));
+      ex.respond(HttpResponseStatus.NOT_FOUND, Responses.error("no such path: " + path));
       return;
     }
     if (!req.method().equals(HttpMethod.POST)) {
-      respond(ctx, keepAlive, origin, HttpResponseStatus.METHOD_NOT_ALLOWED,
+      ex.respond(HttpResponseStatus.METHOD_NOT_ALLOWED,
           Responses.error("use POST for " + path));
       return;
     }
     String contentType = req.headers().get(HttpHeaderNames.CONTENT_TYPE);
     if (!acceptedContentType(contentType)) {
-      respond(ctx, keepAlive, origin, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+      ex.respond(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
           Responses.error("content type must be application/json (or text/plain), not " + contentType));
       return;
     }
     String headerKey = basicAuthUser(req.headers().get(HttpHeaderNames.AUTHORIZATION));
     if (headerKey != null && writeKeys.sourceFor(headerKey) == null) {
-      respond(ctx, keepAlive, origin, HttpResponseStatus.UNAUTHORIZED, Responses.error("invalid write key"));
+      ex.respond(HttpResponseStatus.UNAUTHORIZED, Responses.error("invalid write key"));
       return;
     }
     byte[] body = ByteBufUtil.getBytes(req.content());
@@ -135,31 +156,31 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     try {
       checked = checker.check(body, singleType);
     } catch (BadRequestException e) {
-      respond(ctx, keepAlive, origin, HttpResponseStatus.valueOf(e.status()), Responses.error(e.getMessage()));
+      ex.respond(HttpResponseStatus.valueOf(e.status()), Responses.error(e.getMessage()));
       return;
     }
     String key = headerKey != null ? headerKey : checked.writeKey();
     if (key == null) {
-      respond(ctx, keepAlive, origin, HttpResponseStatus.UNAUTHORIZED, Responses.error(
+      ex.respond(HttpResponseStatus.UNAUTHORIZED, Responses.error(
           "missing write key: send it as the Basic auth user name or as 'writeKey' in the body"));
       return;
     }
     String source = writeKeys.sourceFor(key);
     if (source == null) {
-      respond(ctx, keepAlive, origin, HttpResponseStatus.UNAUTHORIZED, Responses.error("invalid write key"));
+      ex.respond(HttpResponseStatus.UNAUTHORIZED, Responses.error("invalid write key"));
       return;
     }
     RawRecord raw = new RawRecord(newId(), source, "segment", path, clock.instant(),
         clientIp(ctx, req.headers()), req.headers().get(HttpHeaderNames.USER_AGENT), contentType, body);
     sink.append(raw).whenComplete((ok, error) -> {
       if (error == null) {
-        respond(ctx, keepAlive, origin, HttpResponseStatus.OK, Responses.SUCCESS);
+        ex.respond(HttpResponseStatus.OK, Responses.SUCCESS);
       } else {
         LOG.warn("could not store a request from source {}: {}", source, error.getMessage());
         FullHttpResponse response = Responses.json(HttpResponseStatus.SERVICE_UNAVAILABLE,
             Responses.error("could not store the events, retry later"));
         response.headers().set(HttpHeaderNames.RETRY_AFTER, "5");
-        send(ctx, keepAlive, origin, response);
+        ex.send(response);
       }
     });
   }
@@ -205,7 +226,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     return new UUID(msb, lsb).toString();
   }
 
-  private void preflight(ChannelHandlerContext ctx, FullHttpRequest req, String origin, boolean keepAlive) {
+  private void preflight(Exchange ex, FullHttpRequest req) {
     FullHttpResponse response = Responses.json(HttpResponseStatus.NO_CONTENT, new byte[0]);
     HttpHeaders h = response.headers();
     h.remove(HttpHeaderNames.CONTENT_TYPE);
@@ -214,10 +235,10 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS,
         requested != null ? requested : "Content-Type, Authorization, Content-Encoding");
     h.set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "86400");
-    send(ctx, keepAlive, origin, response);
+    ex.send(response);
   }
 
-  private void ready(ChannelHandlerContext ctx, boolean keepAlive) {
+  private void ready(Exchange ex) {
     ObjectNode body = JSON.createObjectNode();
     ObjectNode checks = body.putObject("checks");
     boolean allReady = true;
@@ -232,11 +253,11 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       checks.putObject(check.name()).put("ready", h.ready()).put("detail", h.detail());
     }
     body.put("ready", allReady);
-    respond(ctx, keepAlive, null, allReady ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+    ex.respond(allReady ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
         body.toString().getBytes(StandardCharsets.UTF_8));
   }
 
-  private void api(ChannelHandlerContext ctx, FullHttpRequest req, String path, boolean keepAlive) {
+  private void api(Exchange ex, FullHttpRequest req, String path) {
     ApiHandler.ApiRequest apiRequest = new ApiHandler.ApiRequest(req.method().name(), path,
         req.headers().get(HttpHeaderNames.AUTHORIZATION), ByteBufUtil.getBytes(req.content()));
     try {
@@ -248,37 +269,25 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
           LOG.warn("API {} failed", path, e);
           r = new ApiHandler.ApiResponse(500, Responses.error("internal error: " + e.getMessage()));
         }
-        respond(ctx, keepAlive, null, HttpResponseStatus.valueOf(r.status()), r.json());
+        ex.respond(HttpResponseStatus.valueOf(r.status()), r.json());
       });
     } catch (RejectedExecutionException e) {
-      respond(ctx, keepAlive, null, HttpResponseStatus.SERVICE_UNAVAILABLE, Responses.error("shutting down"));
-    }
-  }
-
-  private static void respond(ChannelHandlerContext ctx, boolean keepAlive, String origin,
-      HttpResponseStatus status, byte[] body) {
-    send(ctx, keepAlive, origin, Responses.json(status, body));
-  }
-
-  private static void send(ChannelHandlerContext ctx, boolean keepAlive, String origin,
-      FullHttpResponse response) {
-    HttpHeaders h = response.headers();
-    if (origin != null) {
-      h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-      h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
-      h.set(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
-    }
-    if (keepAlive) {
-      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-      ctx.writeAndFlush(response, ctx.voidPromise());
-    } else {
-      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+      ex.respond(HttpResponseStatus.SERVICE_UNAVAILABLE, Responses.error("shutting down"));
     }
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof DecompressionException) {
+      // The body was read only in part: answer, then drop the connection.
+      boolean tooLarge = String.valueOf(cause.getMessage()).contains("maximum size");
+      new Exchange(ResponseQueue.reserve(ctx), false, null).respond(
+          tooLarge ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE : HttpResponseStatus.BAD_REQUEST,
+          Responses.error(tooLarge
+              ? "request body is over the limit of " + maxRequestBytes + " bytes once decompressed"
+              : "request body is not valid gzip or deflate data: " + cause.getMessage()));
+      return;
+    }
     LOG.debug("connection error from {}: {}", ctx.channel().remoteAddress(), cause.toString());
     ctx.close();
   }

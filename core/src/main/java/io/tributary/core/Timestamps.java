@@ -39,7 +39,13 @@ public final class Timestamps {
           .toFormatter();
 
   /** Epoch values below this are seconds, above it milliseconds (year 2286 in seconds). */
-  private static final long MILLIS_THRESHOLD = 10_000_000_000L;
+  private static final double MILLIS_THRESHOLD = 1e10;
+  /** Above this, microseconds; above {@link #NANOS_THRESHOLD}, nanoseconds (both year 2286). */
+  private static final double MICROS_THRESHOLD = 1e13 * 1000;
+  private static final double NANOS_THRESHOLD = 1e16 * 1000;
+  /** Instants outside years 1..9999 are not real event times (and overflow warehouses). */
+  private static final Instant MIN = Instant.parse("0001-01-01T00:00:00Z");
+  private static final Instant MAX = Instant.parse("9999-12-31T23:59:59.999999Z");
 
   private Timestamps() {}
 
@@ -57,21 +63,45 @@ public final class Timestamps {
         return fromEpoch(Double.parseDouble(s));
       }
       if (s.length() == 10) {
-        return LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant();
+        return inRange(LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant());
       }
       var parsed = DATE_TIME.parseBest(s, OffsetDateTime::from, LocalDateTime::from);
       if (parsed instanceof OffsetDateTime odt) {
-        return odt.toInstant();
+        return inRange(odt.toInstant());
       }
-      return ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
+      return inRange(((LocalDateTime) parsed).toInstant(ZoneOffset.UTC));
     } catch (DateTimeParseException | ArithmeticException e) {
       return null;
     }
   }
 
+  /**
+   * Reads an epoch number in seconds, milliseconds, microseconds or nanoseconds (told apart by
+   * magnitude); null when it is not a plausible time.
+   */
   public static Instant fromEpoch(double value) {
-    double millis = Math.abs(value) < MILLIS_THRESHOLD ? value * 1000 : value;
-    return Instant.ofEpochMilli((long) millis);
+    double abs = Math.abs(value);
+    if (Double.isNaN(value) || Double.isInfinite(value)) {
+      return null;
+    }
+    double millis;
+    if (abs < MILLIS_THRESHOLD) {
+      millis = value * 1000;
+    } else if (abs < MICROS_THRESHOLD) {
+      millis = value;
+    } else if (abs < NANOS_THRESHOLD) {
+      millis = value / 1000;
+    } else {
+      millis = value / 1_000_000;
+    }
+    if (Math.abs(millis) > 253_402_300_799_999d) {
+      return null;
+    }
+    return inRange(Instant.ofEpochMilli((long) millis));
+  }
+
+  private static Instant inRange(Instant t) {
+    return t.isBefore(MIN) || t.isAfter(MAX) ? null : t;
   }
 
   private static boolean isNumber(String s) {

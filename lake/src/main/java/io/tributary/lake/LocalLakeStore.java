@@ -93,7 +93,7 @@ public final class LocalLakeStore implements LakeStore {
 
   private Path resolve(String path) {
     Path p = root.resolve(path).normalize();
-    if (!p.startsWith(root) || path.isEmpty()) {
+    if (!p.startsWith(root) || p.equals(root)) {
       throw new IllegalArgumentException("lake path must stay inside the lake: '" + path + "'");
     }
     return p;

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -137,10 +136,6 @@ class LocalLakeStoreTest {
     assertThat(store.list("")).containsExactly("b");
   }
 
-  @Disabled("bug: LocalLakeStore.resolve accepts paths that normalize to the lake root itself"
-      + " ('.', 'a/..', './'): get fails with RetriableException 'Is a directory', and put creates"
-      + " its temp file in the root's PARENT directory and fails with RetriableException, instead of"
-      + " both rejecting the path with IllegalArgumentException like other invalid paths")
   @Test
   void pathsThatAreTheRootItselfAreRejected() {
     LocalLakeStore store = new LocalLakeStore(root());

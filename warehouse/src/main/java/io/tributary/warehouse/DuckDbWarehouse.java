@@ -61,6 +61,9 @@ public final class DuckDbWarehouse implements AutoCloseable {
         st.execute("CREATE TABLE IF NOT EXISTS " + OFFSETS_TABLE + " (consumer VARCHAR NOT NULL,"
             + " topic VARCHAR NOT NULL, \"partition\" INTEGER NOT NULL, next_offset BIGINT NOT NULL,"
             + " updated_at TIMESTAMP NOT NULL, PRIMARY KEY (consumer, topic, \"partition\"))");
+        // Queries come over HTTP: they must not read or write the server's files.
+        st.execute("SET enable_external_access = false");
+        st.execute("SET lock_configuration = true");
       }
       return new DuckDbWarehouse(file, conn);
     } catch (SQLException e) {

@@ -44,8 +44,9 @@ public final class EventLoader implements PartitionedSink, HealthCheck {
   private final DuckDBConnection conn;
   private final LoaderSettings settings;
   private final Clock clock;
-  private final List<CanonicalEvent> pending = new ArrayList<>();
+  private final Map<Integer, List<CanonicalEvent>> pending = new HashMap<>();
   private final Map<Integer, Long> pendingOffsets = new HashMap<>();
+  private int pendingCount;
   private long oldestMillis;
   private final AtomicLong loaded = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
@@ -99,9 +100,12 @@ public final class EventLoader implements PartitionedSink, HealthCheck {
     for (SourcedRecord r : records) {
       try {
         RawRecord raw = RawRecordCodec.decode(r.value());
-        pending.addAll(SegmentNormalizer.normalize(raw));
-      } catch (BadRequestException e) {
+        List<CanonicalEvent> events = SegmentNormalizer.normalize(raw);
+        pending.computeIfAbsent(r.partition(), p -> new ArrayList<>()).addAll(events);
+        pendingCount += events.size();
+      } catch (RuntimeException e) {
         // The raw lake keeps the record; bad rows get their own table with the enrich stage.
+        // Any failure of one record's normalisation must not stop the others from loading.
         rejected.incrementAndGet();
         LOG.warn("skipping raw record at partition {} offset {}: {}", r.partition(), r.offset(),
             e.getMessage());
@@ -115,7 +119,7 @@ public final class EventLoader implements PartitionedSink, HealthCheck {
     if (pendingOffsets.isEmpty()) {
       return Map.of();
     }
-    boolean due = force || pending.size() >= settings.maxEvents()
+    boolean due = force || pendingCount >= settings.maxEvents()
         || clock.millis() - oldestMillis >= settings.maxDelay().toMillis();
     if (!due) {
       return Map.of();
@@ -123,14 +127,15 @@ public final class EventLoader implements PartitionedSink, HealthCheck {
     try {
       int inserted = commitBatch();
       loaded.addAndGet(inserted);
-      duplicates.addAndGet(pending.size() - inserted);
-    } catch (SQLException e) {
+      duplicates.addAndGet(pendingCount - inserted);
+    } catch (SQLException | RuntimeException e) {
       rollbackQuietly();
-      throw new RetriableException("loading " + pending.size() + " events failed: " + e.getMessage(), e);
+      throw new RetriableException("loading " + pendingCount + " events failed: " + e.getMessage(), e);
     }
     Map<Integer, Long> done = new HashMap<>(pendingOffsets);
     pending.clear();
     pendingOffsets.clear();
+    pendingCount = 0;
     lastCommitMillis = clock.millis();
     return done;
   }
@@ -138,9 +143,11 @@ public final class EventLoader implements PartitionedSink, HealthCheck {
   private int commitBatch() throws SQLException {
     Set<String> seen = new HashSet<>();
     try (DuckDBAppender appender = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, STAGING)) {
-      for (CanonicalEvent e : pending) {
-        if (seen.add(e.eventId())) {
-          appendRow(appender, e);
+      for (List<CanonicalEvent> events : pending.values()) {
+        for (CanonicalEvent e : events) {
+          if (seen.add(e.eventId())) {
+            appendRow(appender, e);
+          }
         }
       }
       appender.flush();
@@ -214,9 +221,10 @@ public final class EventLoader implements PartitionedSink, HealthCheck {
   @Override
   public void closePartitions(Collection<Integer> partitions) {
     // Buffered events of lost partitions are dropped; they were not committed and will be re-read.
-    if (!partitions.isEmpty()) {
-      pending.clear();
-      pendingOffsets.clear();
+    for (int p : partitions) {
+      List<CanonicalEvent> dropped = pending.remove(p);
+      pendingCount -= dropped == null ? 0 : dropped.size();
+      pendingOffsets.remove(p);
     }
   }
 

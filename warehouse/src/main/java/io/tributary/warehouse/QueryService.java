@@ -97,7 +97,12 @@ public final class QueryService {
       }
       List<Object> row = new ArrayList<>(n);
       for (int i = 1; i <= n; i++) {
-        row.add(toJsonValue(rs.getObject(i)));
+        Object value = rs.getObject(i);
+        if (value instanceof java.sql.Timestamp) {
+          // Timestamp.toLocalDateTime() applies the JVM's time zone; ask for the stored value.
+          value = rs.getObject(i, java.time.LocalDateTime.class);
+        }
+        row.add(toJsonValue(value));
       }
       rows.add(row);
     }
@@ -109,9 +114,6 @@ public final class QueryService {
         || v instanceof Long || v instanceof Double || v instanceof Float || v instanceof Short
         || v instanceof Byte || v instanceof BigDecimal || v instanceof BigInteger) {
       return v;
-    }
-    if (v instanceof java.sql.Timestamp ts) {
-      return ts.toLocalDateTime().toString();
     }
     if (v instanceof TemporalAccessor || v instanceof java.util.Date) {
       return v.toString();

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -452,9 +451,6 @@ class EventLoaderTest {
     assertThat(storedOffsets("loader")).isEmpty();
   }
 
-  @Disabled("bug: EventLoader.closePartitions drops the buffered events and offsets of ALL partitions,"
-      + " not only of the closed ones; the runner keeps reading the retained partitions from its"
-      + " current position, so their dropped records are skipped while later offsets get stored")
   @Test
   void closingOnePartitionKeepsTheOthersBuffered() throws SQLException {
     EventLoader loader = loader(1000);
@@ -471,11 +467,6 @@ class EventLoaderTest {
 
   // ---------------------------------------------------------------- timestamps out of range
 
-  @Disabled("bug: an event whose client timestamp is an epoch in nanoseconds (valid JSON, parsed by"
-      + " Timestamps as millis, ~year 55 million) makes EventLoader.flush throw"
-      + " java.lang.ArithmeticException (long overflow in the appender) on every attempt: not a"
-      + " RetriableException, no rollback, and the good events and the offset never get committed,"
-      + " so one client blocks the pipeline forever")
   @Test
   void anEventWithAnAbsurdTimestampDoesNotBlockTheLoader() throws SQLException {
     EventLoader loader = loader(1000);
