@@ -154,7 +154,7 @@ class SegmentSdkEndToEndTest {
             java.net.URI.create("http://127.0.0.1:" + port + "/ready")).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString()).join();
     assertThat(ready.statusCode()).isEqualTo(200);
-    assertThat(ready.body()).contains("raw-topic", "loader", "archiver-raw");
+    assertThat(ready.body()).contains("raw-topic", "loader", "warehouse", "archiver-raw");
   }
 
   private static boolean lakeHas(Path lake, String text) throws Exception {

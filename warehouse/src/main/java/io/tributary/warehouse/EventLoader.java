@@ -242,7 +242,7 @@ public final class EventLoader implements PartitionedSink, HealthCheck {
 
   @Override
   public String name() {
-    return "loader";
+    return "warehouse";
   }
 
   @Override
