@@ -1,5 +1,6 @@
 package io.tributary.lake;
 
+import io.tributary.core.ManualClock;
 import static io.tributary.lake.LakeRecords.lines;
 import static io.tributary.lake.LakeRecords.record;
 import static io.tributary.lake.LakeRecords.records;
@@ -33,7 +34,7 @@ class RawArchiverTest {
   private static final Duration MAX_AGE = Duration.ofMinutes(1);
 
   @TempDir Path dir;
-  private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
 
   private static ArchiverSettings settings(int maxRecords, long maxBytes) {
     return new ArchiverSettings("raw", maxRecords, maxBytes, MAX_AGE);

@@ -1,5 +1,6 @@
 package io.tributary.lake;
 
+import io.tributary.core.ManualClock;
 import static io.tributary.lake.LakeRecords.records;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,7 +26,7 @@ class RawLakeDuckDbTest {
   @Test
   void duckDbReadsTheRawLakeWithHivePartitions() throws Exception {
     LocalLakeStore store = new LocalLakeStore(dir.resolve("lake"));
-    MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
     RawArchiver archiver = new RawArchiver(store,
         new ArchiverSettings("raw", 7, Long.MAX_VALUE, Duration.ofMinutes(1)), clock);
     archiver.open(List.of(0, 1));

@@ -1,5 +1,6 @@
 package io.tributary.warehouse;
 
+import io.tributary.core.ManualClock;
 import static io.tributary.warehouse.Segment.batch;
 import static io.tributary.warehouse.Segment.record;
 import static io.tributary.warehouse.Segment.tracks;
@@ -31,7 +32,7 @@ class EventLoaderTest {
   private static final Duration MAX_DELAY = Duration.ofSeconds(5);
 
   @TempDir Path dir;
-  private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
   private final List<AutoCloseable> toClose = new ArrayList<>();
   private DuckDbWarehouse warehouse;
 
