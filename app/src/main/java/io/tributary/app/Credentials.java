@@ -46,7 +46,7 @@ public record Credentials(
     }
     if (changed) {
       write(file, new Credentials(token, sources));
-      out.println("Stored in " + file.toAbsolutePath() + " (declare sources and admin_token in the "
+      out.println("Stored in " + file.toAbsolutePath().normalize() + " (declare sources and admin_token in the "
           + "config file to choose them yourself)");
     }
     return new Credentials(

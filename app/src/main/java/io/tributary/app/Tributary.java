@@ -79,12 +79,13 @@ public final class Tributary implements AutoCloseable {
     KafkaTopics.ensure(clientProps, List.of(new TopicSpec(k.rawTopic(), k.partitions(),
         k.replicationFactor(), Duration.ofHours(k.retentionHours()))));
 
+    String instanceId = instanceId(config);
     DuckDbWarehouse warehouse = DuckDbWarehouse.open(config.warehousePath());
     resources.push(warehouse);
     loader = new EventLoader(warehouse, new LoaderSettings("loader", k.rawTopic(),
         config.warehouse().batchMaxEvents(), Duration.ofMillis(config.warehouse().batchMaxMillis())), clock);
     KafkaStageRunner loaderRunner = new KafkaStageRunner("loader", clientProps,
-        k.topicPrefix() + "loader", k.rawTopic(), loader).start();
+        k.topicPrefix() + "loader", k.rawTopic(), loader, instanceId).start();
     resources.push(loaderRunner);
 
     TributaryConfig.Lake lake = config.lake();
@@ -92,7 +93,7 @@ public final class Tributary implements AutoCloseable {
         new ArchiverSettings("raw", lake.flushRecords(), lake.flushBytes(),
             Duration.ofSeconds(lake.flushSeconds())), clock);
     KafkaStageRunner archiverRunner = new KafkaStageRunner("archiver-raw", clientProps,
-        k.topicPrefix() + "archiver-raw", k.rawTopic(), archiver).start();
+        k.topicPrefix() + "archiver-raw", k.rawTopic(), archiver, instanceId).start();
     resources.push(archiverRunner);
 
     KafkaRawSink sink = new KafkaRawSink(clientProps, k.rawTopic());
@@ -110,6 +111,18 @@ public final class Tributary implements AutoCloseable {
     collector = HttpCollector.start(settings, sink, sources::get, Map.of("/api/query", queryApi),
         () -> healthChecks, clock);
     resources.push(collector);
+  }
+
+  /** Same host and data dir → same id across restarts; two instances never share one. */
+  static String instanceId(TributaryConfig config) {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      host = "localhost";
+    }
+    String dir = config.dataPath().toAbsolutePath().normalize().toString();
+    return host + "-" + Integer.toHexString(dir.hashCode());
   }
 
   public int port() {

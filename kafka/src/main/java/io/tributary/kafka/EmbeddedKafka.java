@@ -67,6 +67,10 @@ public final class EmbeddedKafka implements AutoCloseable {
       props.put("share.coordinator.state.topic.replication.factor", "1");
       props.put("share.coordinator.state.topic.min.isr", "1");
       props.put("group.initial.rebalance.delay.ms", "0");
+      // After a crash the controller fences the dead broker's registration only when its session
+      // expires; one node has nobody to fail over to, so keep that wait short.
+      props.put("broker.heartbeat.interval.ms", "500");
+      props.put("broker.session.timeout.ms", "2500");
       props.put("log.cleaner.threads", "1");
       props.put("num.network.threads", "2");
       props.put("num.io.threads", "4");

@@ -48,8 +48,13 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
   private volatile long lag = -1;
   private volatile boolean assigned;
 
+  /**
+   * @param instanceId stable id of this process for Kafka static membership: after a restart (even
+   *     a crash) the member gets its partitions back at once instead of after the session timeout.
+   *     Must differ between processes of the same group; null for dynamic membership.
+   */
   public KafkaStageRunner(String name, Properties clientProps, String groupId, String topic,
-      PartitionedSink sink) {
+      PartitionedSink sink, String instanceId) {
     this.name = name;
     this.topic = topic;
     this.sink = sink;
@@ -60,6 +65,9 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
     props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
     props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "tributary-" + name);
+    if (instanceId != null) {
+      props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId + "-" + name);
+    }
     this.consumerProps = props;
     this.thread = new Thread(this::runLoop, "tributary-" + name);
   }

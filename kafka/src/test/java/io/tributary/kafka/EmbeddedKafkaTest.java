@@ -42,7 +42,7 @@ class EmbeddedKafkaTest {
     try (EmbeddedKafka broker = EmbeddedKafka.start(logDir, true)) {
       CollectingSink collected = new CollectingSink();
       try (KafkaStageRunner runner =
-          new KafkaStageRunner("test", clientProps(broker), "g1", "raw", collected).start()) {
+          new KafkaStageRunner("test", clientProps(broker), "g1", "raw", collected, null).start()) {
         await().atMost(60, TimeUnit.SECONDS).until(() -> collected.records.size() >= 100);
         await().atMost(30, TimeUnit.SECONDS).until(() -> runner.lag() == 0);
         assertThat(runner.health().ready()).isTrue();
@@ -60,7 +60,7 @@ class EmbeddedKafkaTest {
       // A second member of the same group starts from the committed offsets: nothing new to read.
       CollectingSink again = new CollectingSink();
       try (KafkaStageRunner runner =
-          new KafkaStageRunner("test2", clientProps(broker), "g1", "raw", again).start()) {
+          new KafkaStageRunner("test2", clientProps(broker), "g1", "raw", again, null).start()) {
         await().atMost(60, TimeUnit.SECONDS).until(() -> runner.lag() == 0 && again.opened);
       }
       assertThat(again.records).isEmpty();
