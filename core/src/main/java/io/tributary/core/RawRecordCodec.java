@@ -41,6 +41,16 @@ public final class RawRecordCodec {
       writeOptional(gen, "ip", record.ip());
       writeOptional(gen, "user_agent", record.userAgent());
       writeOptional(gen, "content_type", record.contentType());
+      writeOptional(gen, "query", record.query());
+      if (!record.headers().isEmpty()) {
+        gen.writeObjectFieldStart("headers");
+        for (var h : new java.util.TreeMap<>(record.headers()).entrySet()) {
+          gen.writeStringField(h.getKey(), h.getValue());
+        }
+        gen.writeEndObject();
+      }
+      writeOptional(gen, "network_userid", record.networkUserId());
+      writeOptional(gen, "replay_id", record.replayId());
       if (!bodyIsJson) {
         gen.writeStringField("body_base64", Base64.getEncoder().encodeToString(record.body()));
         gen.writeEndObject();
@@ -75,6 +85,8 @@ public final class RawRecordCodec {
   /** Reads a line written by {@link #encode}; the body comes back as the bytes that were embedded. */
   public static RawRecord decode(byte[] line) {
     String id = null, source = null, protocol = null, path = null, ip = null, ua = null, ct = null;
+    String query = null, nuid = null, replay = null;
+    java.util.Map<String, String> headers = new java.util.HashMap<>();
     Instant receivedAt = null;
     byte[] body = null;
     try (JsonParser p = JSON.createParser(line)) {
@@ -93,6 +105,19 @@ public final class RawRecordCodec {
           case "ip" -> ip = p.getText();
           case "user_agent" -> ua = p.getText();
           case "content_type" -> ct = p.getText();
+          case "query" -> query = p.getText();
+          case "network_userid" -> nuid = p.getText();
+          case "replay_id" -> replay = p.getText();
+          case "headers" -> {
+            if (value != JsonToken.START_OBJECT) {
+              throw new BadRequestException("raw record headers must be an object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String name = p.currentName();
+              p.nextToken();
+              headers.put(name, p.getText());
+            }
+          }
           case "body_base64" -> body = Base64.getDecoder().decode(p.getText());
           case "body" -> {
             int from = (int) p.currentTokenLocation().getByteOffset();
@@ -123,6 +148,7 @@ public final class RawRecordCodec {
         || body == null) {
       throw new BadRequestException("raw record misses one of id, source, protocol, path, received_at, body");
     }
-    return new RawRecord(id, source, protocol, path, receivedAt, ip, ua, ct, body);
+    return new RawRecord(id, source, protocol, path, receivedAt, ip, ua, ct, body, query, headers,
+        nuid, replay);
   }
 }

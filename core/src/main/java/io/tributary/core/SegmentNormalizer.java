@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -136,13 +135,7 @@ public final class SegmentNormalizer {
    * is right, so {@code timestamp = receivedAt − (sentAt − originalTimestamp)}.
    */
   static Instant eventTime(Instant receivedAt, Instant sentAt, Instant original) {
-    if (original == null) {
-      return receivedAt;
-    }
-    if (sentAt == null) {
-      return original;
-    }
-    return receivedAt.minus(Duration.between(original, sentAt));
+    return EventTimes.derive(receivedAt, sentAt, original, null);
   }
 
   /** Id for a message that came without one: stable for a given raw record and position. */

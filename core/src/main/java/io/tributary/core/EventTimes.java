@@ -1,0 +1,27 @@
+package io.tributary.core;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/** When an event happened, from the times a tracker and the collector recorded. */
+public final class EventTimes {
+  private EventTimes() {}
+
+  /**
+   * The true timestamp when the tracker vouches for one; otherwise the device's creation time
+   * corrected for its clock skew, {@code received − (sent − created)} (Segment's and Snowplow's
+   * rule); the creation time when nothing was sent; the receive time when the device gave none.
+   */
+  public static Instant derive(Instant received, Instant sent, Instant created, Instant trueTime) {
+    if (trueTime != null) {
+      return trueTime;
+    }
+    if (created == null) {
+      return received;
+    }
+    if (sent == null) {
+      return created;
+    }
+    return received.minus(Duration.between(created, sent));
+  }
+}
