@@ -83,7 +83,7 @@ public final class Tributary implements AutoCloseable {
     DuckDbWarehouse warehouse = DuckDbWarehouse.open(config.warehousePath());
     resources.push(warehouse);
     loader = new EventLoader(warehouse, new LoaderSettings("loader", k.rawTopic(),
-        config.warehouse().batchMaxEvents(), Duration.ofMillis(config.warehouse().batchMaxMillis())), clock);
+        config.warehouse().batchMaxEvents(), Duration.ofMillis(config.warehouse().batchMaxMillis())), clock, EventLoader.RAW_SEGMENT);
     KafkaStageRunner loaderRunner = new KafkaStageRunner("loader", clientProps,
         k.topicPrefix() + "loader", k.rawTopic(), loader, instanceId).start();
     resources.push(loaderRunner);

@@ -59,6 +59,14 @@ public final class HttpCollector implements AutoCloseable {
    */
   public static HttpCollector start(CollectorSettings settings, RawSink sink, WriteKeys writeKeys,
       Map<String, ApiHandler> apiRoutes, Supplier<List<HealthCheck>> healthChecks, Clock clock) {
+    return start(settings, SnowplowSettings.disabled(), sink, writeKeys, apiRoutes, healthChecks,
+        clock);
+  }
+
+  /** Starts with the Snowplow endpoints too (when enabled in {@code snowplow}). */
+  public static HttpCollector start(CollectorSettings settings, SnowplowSettings snowplow,
+      RawSink sink, WriteKeys writeKeys, Map<String, ApiHandler> apiRoutes,
+      Supplier<List<HealthCheck>> healthChecks, Clock clock) {
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(settings.ioThreads(), NioIoHandler.newFactory());
     ExecutorService apiWorkers = Executors.newFixedThreadPool(4, r -> {
@@ -66,8 +74,10 @@ public final class HttpCollector implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    RequestHandler handler = new RequestHandler(settings, sink, writeKeys, apiRoutes, healthChecks,
-        apiWorkers, clock);
+    RequestHandler handler = new RequestHandler(settings, snowplow, sink, writeKeys, apiRoutes,
+        healthChecks, apiWorkers, clock);
+    int bodyLimit = snowplow.enabled()
+        ? Math.max(settings.maxRequestBytes(), snowplow.maxRequestBytes()) : settings.maxRequestBytes();
     int idleSeconds = (int) Math.max(1, settings.idleTimeout().toSeconds());
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
@@ -86,8 +96,8 @@ public final class HttpCollector implements AutoCloseable {
                 })
                 .addLast(new HttpServerCodec(8192, 16 * 1024, 64 * 1024))
                 // Bounded: inflating past the body limit fails fast (a gzip bomb gets a 413).
-                .addLast(new HttpContentDecompressor(settings.maxRequestBytes()))
-                .addLast(new LimitedAggregator(settings.maxRequestBytes()))
+                .addLast(new HttpContentDecompressor(bodyLimit))
+                .addLast(new LimitedAggregator(bodyLimit, handler))
                 .addLast(handler);
           }
         });
@@ -118,10 +128,12 @@ public final class HttpCollector implements AutoCloseable {
   /** Answers an over-limit body with a JSON 413 naming the limit, then closes the connection. */
   private static final class LimitedAggregator extends HttpObjectAggregator {
     private final int limit;
+    private final RequestHandler handler;
 
-    LimitedAggregator(int limit) {
+    LimitedAggregator(int limit, RequestHandler handler) {
       super(limit);
       this.limit = limit;
+      this.handler = handler;
     }
 
     @Override
@@ -141,6 +153,14 @@ public final class HttpCollector implements AutoCloseable {
 
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+      if (oversized instanceof io.netty.handler.codec.http.HttpRequest req) {
+        String route = handler.snowplowRoute(req.uri());
+        if (route != null) {
+          // Trackers get 200 and the request becomes a size-violation bad row.
+          handler.snowplowOversize(ctx, req, route);
+          return;
+        }
+      }
       Responses.sendAndClose(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
           Responses.error("request body is over the limit of " + limit + " bytes"));
     }

@@ -58,9 +58,11 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
   private final Clock clock;
   private final int maxRequestBytes;
 
-  RequestHandler(CollectorSettings settings, RawSink sink, WriteKeys writeKeys,
-      Map<String, ApiHandler> apiRoutes, Supplier<List<HealthCheck>> healthChecks,
-      ExecutorService apiWorkers, Clock clock) {
+  private final SnowplowEndpoints snowplow;
+
+  RequestHandler(CollectorSettings settings, SnowplowSettings snowplowSettings, RawSink sink,
+      WriteKeys writeKeys, Map<String, ApiHandler> apiRoutes,
+      Supplier<List<HealthCheck>> healthChecks, ExecutorService apiWorkers, Clock clock) {
     this.checker = new SegmentRequestChecker(settings.segmentLimits());
     this.sink = sink;
     this.writeKeys = writeKeys;
@@ -70,24 +72,17 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     this.proxies = new TrustedProxies(settings.trustedProxies());
     this.clock = clock;
     this.maxRequestBytes = settings.maxRequestBytes();
+    this.snowplow = new SnowplowEndpoints(snowplowSettings, sink, clock, this);
   }
 
-  /** Where one request's response goes: its place in the connection's response order. */
-  private record Exchange(ResponseQueue.Slot slot, boolean keepAlive, String origin) {
-    void respond(HttpResponseStatus status, byte[] body) {
-      send(Responses.json(status, body));
-    }
+  /** The Snowplow route of a request path, or null (used by the aggregator for oversize bodies). */
+  String snowplowRoute(String uri) {
+    return snowplow.route(withoutTrailingSlash(new QueryStringDecoder(uri).path()));
+  }
 
-    void send(FullHttpResponse response) {
-      HttpHeaders h = response.headers();
-      if (origin != null) {
-        h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-        h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
-        h.set(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
-      }
-      h.set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
-      slot.complete(response, !keepAlive);
-    }
+  void snowplowOversize(ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpRequest req,
+      String route) {
+    snowplow.oversize(ctx, req, route, HttpUtil.getContentLength(req, -1L));
   }
 
   @Override
@@ -100,6 +95,12 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       return;
     }
     String path = withoutTrailingSlash(new QueryStringDecoder(req.uri()).path());
+    String snowplowPath = snowplow.route(path);
+    if (snowplowPath != null) {
+      snowplow.handle(ctx, new Exchange(slot, HttpUtil.isKeepAlive(req),
+          req.headers().get(HttpHeaderNames.ORIGIN)), req, snowplowPath);
+      return;
+    }
     String origin = path.startsWith("/v1/") ? req.headers().get(HttpHeaderNames.ORIGIN) : null;
     Exchange ex = new Exchange(slot, HttpUtil.isKeepAlive(req), origin);
     if (path.startsWith("/v1/")) {
@@ -149,6 +150,11 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     String headerKey = basicAuthUser(req.headers().get(HttpHeaderNames.AUTHORIZATION));
     if (headerKey != null && writeKeys.sourceFor(headerKey) == null) {
       ex.respond(HttpResponseStatus.UNAUTHORIZED, Responses.error("invalid write key"));
+      return;
+    }
+    if (req.content().readableBytes() > maxRequestBytes) {
+      ex.respond(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+          Responses.error("request body is over the limit of " + maxRequestBytes + " bytes"));
       return;
     }
     byte[] body = ByteBufUtil.getBytes(req.content());
@@ -211,7 +217,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
   }
 
-  private String clientIp(ChannelHandlerContext ctx, HttpHeaders headers) {
+  String clientIp(ChannelHandlerContext ctx, HttpHeaders headers) {
     if (!(ctx.channel().remoteAddress() instanceof InetSocketAddress peer)) {
       return null;
     }
@@ -219,7 +225,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
   }
 
   /** A random (version 4) UUID without SecureRandom, which is slow under contention. */
-  private static String newId() {
+  static String newId() {
     ThreadLocalRandom r = ThreadLocalRandom.current();
     long msb = (r.nextLong() & ~0xF000L) | 0x4000L;
     long lsb = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;

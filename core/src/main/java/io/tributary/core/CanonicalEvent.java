@@ -38,6 +38,37 @@ public record CanonicalEvent(
     String libraryVersion,
     String rawId) {
 
+  /** The same event in the enriched model, before validation and enrichment. */
+  public EnrichedEvent toEnriched() {
+    EnrichedEvent e = new EnrichedEvent()
+        .set(EventField.EVENT_ID, eventId)
+        .set(EventField.SOURCE, source)
+        .set(EventField.PROTOCOL, "segment")
+        .set(EventField.EVENT_TYPE, eventType)
+        .set(EventField.EVENT_NAME, eventName)
+        .set(EventField.USER_ID, userId)
+        .set(EventField.ANONYMOUS_ID, anonymousId)
+        .set(EventField.GROUP_ID, groupId)
+        .set(EventField.PREVIOUS_ID, previousId)
+        .set(EventField.RECEIVED_AT, receivedAt)
+        .set(EventField.SENT_AT, sentAt)
+        .set(EventField.ORIGINAL_TIMESTAMP, originalTimestamp)
+        .set(EventField.EVENT_TIME, eventTime)
+        .set(EventField.PROPERTIES, Json.parseOrNull(properties))
+        .set(EventField.TRAITS, Json.parseOrNull(traits))
+        .set(EventField.CONTEXT, Json.parseOrNull(context))
+        .set(EventField.IP, ip)
+        .set(EventField.USER_AGENT, userAgent)
+        .set(EventField.PAGE_URL, pageUrl)
+        .set(EventField.PAGE_URLPATH, pagePath)
+        .set(EventField.PAGE_REFERRER, pageReferrer)
+        .set(EventField.PAGE_TITLE, pageTitle)
+        .set(EventField.LIBRARY_NAME, libraryName)
+        .set(EventField.LIBRARY_VERSION, libraryVersion)
+        .set(EventField.RAW_ID, rawId);
+    return e;
+  }
+
   public CanonicalEvent {
     requireNonNull(eventId, "eventId is null");
     requireNonNull(source, "source is null");

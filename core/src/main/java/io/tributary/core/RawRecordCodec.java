@@ -28,6 +28,29 @@ public final class RawRecordCodec {
 
   private RawRecordCodec() {}
 
+  /**
+   * Encodes a record, embedding its body as JSON when it is one JSON value. Segment-API bodies were
+   * checked by the collector; other bodies are checked here (trackers may send anything).
+   */
+  public static byte[] encode(RawRecord record) {
+    return encode(record, record.protocol().equals("segment") || isSingleJsonValue(record.body()));
+  }
+
+  static boolean isSingleJsonValue(byte[] body) {
+    if (body.length == 0) {
+      return false;
+    }
+    try (JsonParser p = JSON.createParser(body)) {
+      if (p.nextToken() == null) {
+        return false;
+      }
+      p.skipChildren();
+      return p.nextToken() == null;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   public static byte[] encode(RawRecord record, boolean bodyIsJson) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(record.body().length + 256);
     try (JsonGenerator gen = JSON.createGenerator(out)) {

@@ -48,7 +48,7 @@ public final class KafkaRawSink implements RawSink, HealthCheck, AutoCloseable {
 
   @Override
   public CompletionStage<Void> append(RawRecord record) {
-    byte[] value = RawRecordCodec.encode(record, true);
+    byte[] value = RawRecordCodec.encode(record);
     CompletableFuture<Void> done = new CompletableFuture<>();
     ProducerRecord<byte[], byte[]> pr =
         new ProducerRecord<>(topic, null, record.receivedAt().toEpochMilli(), null, value);

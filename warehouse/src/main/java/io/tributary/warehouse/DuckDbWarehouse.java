@@ -1,6 +1,7 @@
 package io.tributary.warehouse;
 
 import io.tributary.core.ConfigException;
+import io.tributary.core.EventField;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -13,34 +14,22 @@ import org.duckdb.DuckDBConnection;
  * reader in Tributary goes through {@link #newConnection()} of this one instance.
  */
 public final class DuckDbWarehouse implements AutoCloseable {
-  static final String OFFSETS_TABLE = "_tributary_offsets";
+  static final String OFFSETS_TABLE = OffsetStore.TABLE;
+  private static final java.util.Set<EventField> REQUIRED = java.util.EnumSet.of(EventField.EVENT_ID,
+      EventField.SOURCE, EventField.EVENT_TYPE, EventField.RECEIVED_AT, EventField.EVENT_TIME,
+      EventField.RAW_ID);
 
-  /** Columns of {@code events} in load order; {@code loaded_at} is added by the database. */
-  static final String EVENTS_COLUMNS = """
-      event_id VARCHAR NOT NULL PRIMARY KEY,
-      source VARCHAR NOT NULL,
-      event_type VARCHAR NOT NULL,
-      event_name VARCHAR,
-      user_id VARCHAR,
-      anonymous_id VARCHAR,
-      group_id VARCHAR,
-      previous_id VARCHAR,
-      received_at TIMESTAMP NOT NULL,
-      sent_at TIMESTAMP,
-      original_timestamp TIMESTAMP,
-      event_time TIMESTAMP NOT NULL,
-      properties JSON,
-      traits JSON,
-      context JSON,
-      ip VARCHAR,
-      user_agent VARCHAR,
-      page_url VARCHAR,
-      page_path VARCHAR,
-      page_referrer VARCHAR,
-      page_title VARCHAR,
-      library_name VARCHAR,
-      library_version VARCHAR,
-      raw_id VARCHAR NOT NULL""";
+  /** Column definitions of the canonical event, in {@link EventField} order. */
+  static String eventColumns(boolean constraints) {
+    StringBuilder sb = new StringBuilder();
+    for (EventField f : EventField.values()) {
+      sb.append(sb.length() == 0 ? "" : ",\n  ").append(f.column()).append(' ').append(f.type().sql());
+      if (constraints && REQUIRED.contains(f)) {
+        sb.append(" NOT NULL").append(f == EventField.EVENT_ID ? " PRIMARY KEY" : "");
+      }
+    }
+    return sb.toString();
+  }
 
   private final Path file;
   private final DuckDBConnection root;
@@ -56,11 +45,11 @@ public final class DuckDbWarehouse implements AutoCloseable {
       DuckDBConnection conn =
           (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
       try (Statement st = conn.createStatement()) {
-        st.execute("CREATE TABLE IF NOT EXISTS events (" + EVENTS_COLUMNS
-            + ",\n loaded_at TIMESTAMP NOT NULL)");
-        st.execute("CREATE TABLE IF NOT EXISTS " + OFFSETS_TABLE + " (consumer VARCHAR NOT NULL,"
-            + " topic VARCHAR NOT NULL, \"partition\" INTEGER NOT NULL, next_offset BIGINT NOT NULL,"
-            + " updated_at TIMESTAMP NOT NULL, PRIMARY KEY (consumer, topic, \"partition\"))");
+        st.execute("CREATE TABLE IF NOT EXISTS events (" + eventColumns(true)
+            + ",\n  loaded_at TIMESTAMP NOT NULL)");
+        addMissingColumns(conn, "events");
+        BadRowLoader.createTable(conn);
+        OffsetStore.createTable(conn);
         // Queries come over HTTP: they must not read or write the server's files.
         st.execute("SET enable_external_access = false");
         st.execute("SET lock_configuration = true");
@@ -71,6 +60,27 @@ public final class DuckDbWarehouse implements AutoCloseable {
           + " (is another Tributary process using this data directory?)", e);
     } catch (java.io.IOException e) {
       throw new ConfigException("cannot create the directory of " + file + ": " + e, e);
+    }
+  }
+
+  /** New canonical fields become nullable columns of a table made by an older version. */
+  private static void addMissingColumns(DuckDBConnection conn, String table) throws SQLException {
+    java.util.Set<String> existing = new java.util.HashSet<>();
+    try (var ps = conn.prepareStatement(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ?")) {
+      ps.setString(1, table);
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          existing.add(rs.getString(1));
+        }
+      }
+    }
+    try (Statement st = conn.createStatement()) {
+      for (EventField f : EventField.values()) {
+        if (!existing.contains(f.column())) {
+          st.execute("ALTER TABLE " + table + " ADD COLUMN " + f.column() + " " + f.type().sql());
+        }
+      }
     }
   }
 

@@ -55,7 +55,7 @@ class EventLoaderTest {
 
   private EventLoader loader(String consumer, int maxEvents) {
     EventLoader loader = new EventLoader(warehouse,
-        new LoaderSettings(consumer, "raw", maxEvents, MAX_DELAY), clock);
+        new LoaderSettings(consumer, "raw", maxEvents, MAX_DELAY), clock, EventLoader.RAW_SEGMENT);
     toClose.add(loader);
     return loader;
   }
@@ -170,7 +170,7 @@ class EventLoaderTest {
         + " WHERE event_id = 'm-identify-1'"))
         .containsExactly(row("{\"email\":\"a@b.c\"}", null));
     assertThat(query("""
-        SELECT page_url, page_path, page_title, library_name, library_version, ip, user_agent,
+        SELECT page_url, page_urlpath, page_title, library_name, library_version, ip, user_agent,
                context->>'$.library.name', loaded_at IS NOT NULL
         FROM events WHERE event_id = 'm-page-1'"""))
         .containsExactly(List.of("https://shop.example/a", "/a", "A page", "analytics.js", "5.2.0",
@@ -422,7 +422,7 @@ class EventLoaderTest {
   void dataAndOffsetsSurviveClosingAndReopeningTheWarehouse() throws Exception {
     Path file = warehouse.file();
     EventLoader loader = new EventLoader(warehouse,
-        new LoaderSettings("loader", "raw", 1000, MAX_DELAY), clock);
+        new LoaderSettings("loader", "raw", 1000, MAX_DELAY), clock, EventLoader.RAW_SEGMENT);
     loader.open(List.of(0, 3));
     loader.write(List.of(tracks(0, 0, "a", "b"), tracks(3, 99, "c")));
     loader.flush(true);

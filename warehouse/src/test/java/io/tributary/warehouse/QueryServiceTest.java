@@ -36,7 +36,7 @@ class QueryServiceTest {
     warehouse = DuckDbWarehouse.open(dir.resolve("warehouse.duckdb"));
     try (EventLoader loader = new EventLoader(warehouse,
         new LoaderSettings("loader", "raw", 1000, Duration.ofSeconds(5)),
-        new ManualClock(Instant.parse("2030-01-01T00:00:00Z")))) {
+        new ManualClock(Instant.parse("2030-01-01T00:00:00Z")), EventLoader.RAW_SEGMENT)) {
       loader.open(List.of(0));
       loader.write(List.of(tracks(0, 0, "e1", "e2"), tracks(0, 1, "e3")));
       loader.flush(true);

@@ -1,0 +1,24 @@
+package io.tributary.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+
+/** The one shared JSON mapper of core, and small helpers around it. */
+public final class Json {
+  public static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private Json() {}
+
+  /** Parses JSON text produced by Tributary itself; null stays null. */
+  public static JsonNode parseOrNull(String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return MAPPER.readTree(text);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,199 @@
+package io.tributary.warehouse;
+
+import io.tributary.core.Health;
+import io.tributary.core.HealthCheck;
+import io.tributary.core.PartitionedSink;
+import io.tributary.core.RetriableException;
+import io.tributary.core.SourcedRecord;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads rows of one kind into one table, exactly once: each micro-batch is appended to a staging
+ * table and moved into the target with {@code INSERT OR IGNORE} on the row id, in the same
+ * transaction that stores the next offsets to read. A crash keeps both or neither, and a row whose
+ * id is already loaded is not added again.
+ */
+abstract class MicroBatchLoader<T> implements PartitionedSink, HealthCheck {
+  private static final Logger LOG = LoggerFactory.getLogger(MicroBatchLoader.class);
+
+  private final DuckDBConnection conn;
+  private final LoaderSettings settings;
+  private final Clock clock;
+  private final String staging;
+  private final Map<Integer, List<T>> pending = new HashMap<>();
+  private final Map<Integer, Long> pendingOffsets = new HashMap<>();
+  private int pendingCount;
+  private long oldestMillis;
+  private final AtomicLong loaded = new AtomicLong();
+  private final AtomicLong duplicates = new AtomicLong();
+  private final AtomicLong rejected = new AtomicLong();
+
+  MicroBatchLoader(DuckDbWarehouse warehouse, LoaderSettings settings, Clock clock, String table,
+      String stagingColumns) {
+    this.settings = settings;
+    this.clock = clock;
+    this.staging = "_tributary_staging_" + table;
+    try {
+      this.conn = warehouse.newConnection();
+      try (Statement st = conn.createStatement()) {
+        st.execute("CREATE TEMP TABLE IF NOT EXISTS " + staging + " (" + stagingColumns + ")");
+      }
+      conn.setAutoCommit(false);
+    } catch (SQLException e) {
+      throw new RetriableException("cannot prepare the " + table + " loader: " + e.getMessage(), e);
+    }
+  }
+
+  /** The rows a topic record holds; may throw for an unreadable record. */
+  abstract List<T> decode(SourcedRecord record);
+
+  abstract String idOf(T row);
+
+  /** Appends one row in the staging table's column order. */
+  abstract void appendRow(DuckDBAppender appender, T row) throws SQLException;
+
+  /** Moves the staging table's rows into the target, ignoring ids already there. */
+  abstract String insertSql(String stagingTable);
+
+  @Override
+  public Map<Integer, Long> open(Collection<Integer> partitions) {
+    try {
+      Map<Integer, Long> stored =
+          OffsetStore.read(conn, settings.consumer(), settings.topic(), partitions);
+      conn.commit();
+      return stored;
+    } catch (SQLException e) {
+      throw new RetriableException("cannot read stored offsets: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void write(List<SourcedRecord> records) {
+    if (pendingOffsets.isEmpty()) {
+      oldestMillis = clock.millis();
+    }
+    for (SourcedRecord r : records) {
+      try {
+        List<T> rows = decode(r);
+        pending.computeIfAbsent(r.partition(), p -> new ArrayList<>()).addAll(rows);
+        pendingCount += rows.size();
+      } catch (RuntimeException e) {
+        // One unreadable record must not stop the others; the lake keeps its source.
+        rejected.incrementAndGet();
+        LOG.warn("{}: skipping record at partition {} offset {}: {}", name(), r.partition(),
+            r.offset(), e.getMessage());
+      }
+      pendingOffsets.put(r.partition(), r.offset() + 1);
+    }
+  }
+
+  @Override
+  public Map<Integer, Long> flush(boolean force) {
+    if (pendingOffsets.isEmpty()) {
+      return Map.of();
+    }
+    boolean due = force || pendingCount >= settings.maxEvents()
+        || clock.millis() - oldestMillis >= settings.maxDelay().toMillis();
+    if (!due) {
+      return Map.of();
+    }
+    try {
+      int inserted = commitBatch();
+      loaded.addAndGet(inserted);
+      duplicates.addAndGet(pendingCount - inserted);
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly();
+      throw new RetriableException(name() + ": loading " + pendingCount + " rows failed: "
+          + e.getMessage(), e);
+    }
+    Map<Integer, Long> done = new HashMap<>(pendingOffsets);
+    pending.clear();
+    pendingOffsets.clear();
+    pendingCount = 0;
+    return done;
+  }
+
+  private int commitBatch() throws SQLException {
+    Set<String> seen = new HashSet<>();
+    try (DuckDBAppender appender = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, staging)) {
+      for (List<T> rows : pending.values()) {
+        for (T row : rows) {
+          if (seen.add(idOf(row))) {
+            appendRow(appender, row);
+          }
+        }
+      }
+      appender.flush();
+    }
+    int inserted;
+    try (Statement st = conn.createStatement()) {
+      inserted = st.executeUpdate(insertSql(staging));
+      st.execute("DELETE FROM " + staging);
+    }
+    OffsetStore.write(conn, settings.consumer(), settings.topic(), pendingOffsets);
+    conn.commit();
+    return inserted;
+  }
+
+  private void rollbackQuietly() {
+    try {
+      conn.rollback();
+    } catch (SQLException e) {
+      LOG.warn("rollback failed", e);
+    }
+  }
+
+  @Override
+  public void closePartitions(Collection<Integer> partitions) {
+    // Buffered rows of lost partitions are dropped; they were not committed and will be re-read.
+    for (int p : partitions) {
+      List<T> dropped = pending.remove(p);
+      pendingCount -= dropped == null ? 0 : dropped.size();
+      pendingOffsets.remove(p);
+    }
+  }
+
+  /** Rows inserted so far. */
+  public long loadedRows() {
+    return loaded.get();
+  }
+
+  /** Rows skipped because their id was already loaded. */
+  public long duplicateRows() {
+    return duplicates.get();
+  }
+
+  /** Topic records that could not be read. */
+  public long rejectedRecords() {
+    return rejected.get();
+  }
+
+  @Override
+  public Health health() {
+    return Health.ok("loaded " + loaded.get() + " rows (" + duplicates.get()
+        + " duplicates ignored, " + rejected.get() + " unreadable records)");
+  }
+
+  @Override
+  public void close() {
+    try {
+      conn.close();
+    } catch (SQLException e) {
+      LOG.debug("closing {} connection", name(), e);
+    }
+  }
+}
