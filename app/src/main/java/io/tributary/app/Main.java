@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 /** {@code tributary run | query}. */
 @Command(name = "tributary", mixinStandardHelpOptions = true, version = "tributary 0.1.0",
     description = "Self-hostable event data platform: collect, queue, archive and load events.",
-    subcommands = {Main.Run.class, Main.Query.class})
+    subcommands = {Main.Run.class, Main.Query.class, Main.Replay.class})
 public final class Main {
 
   public static void main(String[] args) {
@@ -99,6 +99,38 @@ public final class Main {
       QueryClient client = new QueryClient(config, url, token);
       System.out.println(client.run(sql, format.equals("json")));
       return 0;
+    }
+  }
+
+  @Command(name = "replay", description = "Re-inject stored bad rows after fixing schemas or config.")
+  static final class Replay implements Callable<Integer> {
+    @CommandLine.Mixin ConfigOptions options = new ConfigOptions();
+
+    @Parameters(index = "0", description = "what to replay: bad")
+    String what;
+
+    @Option(names = "--since", description = "only bad rows received at or after this instant (ISO-8601)")
+    String since;
+
+    @Option(names = "--until", description = "only bad rows received before this instant (ISO-8601)")
+    String until;
+
+    @Option(names = "--type", description = "only this bad row type, e.g. schema_violation")
+    String type;
+
+    @Option(names = "--url", description = "server URL (default from the config)")
+    String url;
+
+    @Option(names = "--token", description = "admin token (default from the config or the data dir)")
+    String token;
+
+    @Override
+    public Integer call() {
+      if (!"bad".equals(what)) {
+        throw new QueryClient.QueryFailed("only 'replay bad' is supported, not 'replay " + what + "'");
+      }
+      TributaryConfig config = options.load();
+      return new ReplayClient(new QueryClient(config, url, token), System.out).run(since, until, type);
     }
   }
 }

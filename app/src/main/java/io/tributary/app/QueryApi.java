@@ -10,7 +10,6 @@ import io.tributary.warehouse.QueryResult;
 import io.tributary.warehouse.QueryService;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 
 /**
  * {@code POST /api/query} with {@code Authorization: Bearer <admin token>} and a body
@@ -20,19 +19,19 @@ final class QueryApi implements ApiHandler {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final QueryService queries;
-  private final byte[] adminToken;
+  private final AdminAuth auth;
   private final int maxRows;
 
   QueryApi(QueryService queries, String adminToken, int maxRows) {
     this.queries = queries;
-    this.adminToken = adminToken.getBytes(StandardCharsets.UTF_8);
+    this.auth = new AdminAuth(adminToken);
     this.maxRows = maxRows;
   }
 
   @Override
   public ApiResponse handle(ApiRequest request) {
-    if (!authorized(request.authorization())) {
-      return error(401, "missing or invalid admin token (send 'Authorization: Bearer <token>')");
+    if (!auth.authorized(request.authorization())) {
+      return AdminAuth.unauthorized();
     }
     if (!request.method().equals("POST")) {
       return error(405, "use POST with {\"sql\": \"select ...\"}");
@@ -64,16 +63,7 @@ final class QueryApi implements ApiHandler {
     }
   }
 
-  private boolean authorized(String authorization) {
-    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return false;
-    }
-    byte[] given = authorization.substring(7).strip().getBytes(StandardCharsets.UTF_8);
-    return MessageDigest.isEqual(given, adminToken);
-  }
-
   private static ApiResponse error(int status, String message) {
-    ObjectNode out = JSON.createObjectNode().put("success", false).put("message", message);
-    return new ApiResponse(status, out.toString().getBytes(StandardCharsets.UTF_8));
+    return AdminAuth.error(status, message);
   }
 }

@@ -50,6 +50,10 @@ final class QueryClient {
     return stored == null ? null : stored.adminToken();
   }
 
+  String url() {
+    return url;
+  }
+
   String run(String sql, boolean asJson) {
     JsonNode result;
     try {
@@ -61,17 +65,21 @@ final class QueryClient {
   }
 
   private JsonNode remote(String sql) throws ConnectException {
+    return post("/api/query", JSON.createObjectNode().put("sql", sql));
+  }
+
+  /** POSTs JSON to an admin API of the running server and returns the answer. */
+  JsonNode post(String path, JsonNode payload) throws ConnectException {
     if (token == null) {
       throw new QueryFailed("no admin token: pass --token, set TRIBUTARY_ADMIN_TOKEN, or run from the "
           + "directory whose data dir holds credentials.json");
     }
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     try {
-      HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/api/query"))
+      HttpRequest request = HttpRequest.newBuilder(URI.create(url + path))
           .header("Authorization", "Bearer " + token)
           .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(
-              JSON.writeValueAsBytes(JSON.createObjectNode().put("sql", sql))))
+          .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(payload)))
           .build();
       HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
       JsonNode body = JSON.readTree(response.body());

@@ -2,6 +2,12 @@ package io.tributary.app;
 
 import io.tributary.collector.CollectorSettings;
 import io.tributary.collector.HttpCollector;
+import io.tributary.collector.SnowplowSettings;
+import io.tributary.core.PartitionedSink;
+import io.tributary.enrich.EnrichStage;
+import io.tributary.enrich.ReplayProgress;
+import io.tributary.kafka.KafkaEventOutput;
+import io.tributary.warehouse.BadRowLoader;
 import io.tributary.core.HealthCheck;
 import io.tributary.core.SegmentLimits;
 import io.tributary.kafka.EmbeddedKafka;
@@ -38,6 +44,7 @@ public final class Tributary implements AutoCloseable {
   private final List<HealthCheck> healthChecks = new ArrayList<>();
   private HttpCollector collector;
   private EventLoader loader;
+  private final ReplayProgress replays = new ReplayProgress();
   private String bootstrapServers;
 
   private Tributary() {}
@@ -76,29 +83,42 @@ public final class Tributary implements AutoCloseable {
     Properties clientProps = new Properties();
     clientProps.putAll(k.properties());
     clientProps.put("bootstrap.servers", bootstrapServers);
-    KafkaTopics.ensure(clientProps, List.of(new TopicSpec(k.rawTopic(), k.partitions(),
-        k.replicationFactor(), Duration.ofHours(k.retentionHours()))));
-
+    Duration retention = Duration.ofHours(k.retentionHours());
+    KafkaTopics.ensure(clientProps, List.of(
+        new TopicSpec(k.rawTopic(), k.partitions(), k.replicationFactor(), retention),
+        new TopicSpec(k.enrichedTopic(), k.partitions(), k.replicationFactor(), retention),
+        new TopicSpec(k.badTopic(), k.partitions(), k.replicationFactor(), retention)));
     String instanceId = instanceId(config);
+
+    EnrichStage enrich = new EnrichStage(EnrichWiring.processor(config, clock),
+        new KafkaEventOutput(clientProps, k.enrichedTopic(), k.badTopic()), Duration.ofMillis(100),
+        clock, replays);
+    stage("enrich", clientProps, k, k.rawTopic(), enrich, instanceId);
+
     DuckDbWarehouse warehouse = DuckDbWarehouse.open(config.warehousePath());
     resources.push(warehouse);
-    loader = new EventLoader(warehouse, new LoaderSettings("loader", k.rawTopic(),
-        config.warehouse().batchMaxEvents(), Duration.ofMillis(config.warehouse().batchMaxMillis())), clock, EventLoader.RAW_SEGMENT);
-    KafkaStageRunner loaderRunner = new KafkaStageRunner("loader", clientProps,
-        k.topicPrefix() + "loader", k.rawTopic(), loader, instanceId).start();
-    resources.push(loaderRunner);
+    TributaryConfig.Warehouse w = config.warehouse();
+    Duration loadDelay = Duration.ofMillis(w.batchMaxMillis());
+    loader = new EventLoader(warehouse, new LoaderSettings("loader", k.enrichedTopic(),
+        w.batchMaxEvents(), loadDelay), clock, EventLoader.ENRICHED);
+    stage("loader", clientProps, k, k.enrichedTopic(), loader, instanceId);
+    BadRowLoader badLoader = new BadRowLoader(warehouse, new LoaderSettings("bad-loader",
+        k.badTopic(), w.batchMaxEvents(), loadDelay), clock);
+    stage("bad-loader", clientProps, k, k.badTopic(), badLoader, instanceId);
 
     TributaryConfig.Lake lake = config.lake();
-    RawArchiver archiver = new RawArchiver(new LocalLakeStore(config.lakePath()),
-        new ArchiverSettings("raw", lake.flushRecords(), lake.flushBytes(),
-            Duration.ofSeconds(lake.flushSeconds())), clock);
-    KafkaStageRunner archiverRunner = new KafkaStageRunner("archiver-raw", clientProps,
-        k.topicPrefix() + "archiver-raw", k.rawTopic(), archiver, instanceId).start();
-    resources.push(archiverRunner);
+    LocalLakeStore lakeStore = new LocalLakeStore(config.lakePath());
+    for (String kind : List.of("raw", "bad")) {
+      RawArchiver archiver = new RawArchiver(lakeStore, new ArchiverSettings(kind,
+          lake.flushRecords(), lake.flushBytes(), Duration.ofSeconds(lake.flushSeconds())), clock);
+      stage("archiver-" + kind, clientProps, k, kind.equals("raw") ? k.rawTopic() : k.badTopic(),
+          archiver, instanceId);
+    }
 
     KafkaRawSink sink = new KafkaRawSink(clientProps, k.rawTopic());
     resources.push(sink);
-    healthChecks.addAll(List.of(sink, loaderRunner, archiverRunner, loader));
+    healthChecks.add(0, sink);
+    healthChecks.addAll(List.of(enrich, loader, badLoader));
 
     Map<String, String> sources = credentials.sources().stream()
         .collect(Collectors.toMap(TributaryConfig.Source::writeKey, TributaryConfig.Source::name));
@@ -108,7 +128,13 @@ public final class Tributary implements AutoCloseable {
         Duration.ofSeconds(h.idleTimeoutSeconds()), Math.max(1, Runtime.getRuntime().availableProcessors()));
     QueryApi queryApi = new QueryApi(new QueryService(warehouse), credentials.adminToken(),
         config.query().maxRows());
-    collector = HttpCollector.start(settings, sink, sources::get, Map.of("/api/query", queryApi),
+    ReplayApi replayApi = new ReplayApi(warehouse, sink, replays, credentials.adminToken(), clock);
+    TributaryConfig.Snowplow sp = config.snowplow();
+    SnowplowSettings snowplow = new SnowplowSettings(sp.enabled(), sp.source(), sp.maxRequestBytes(),
+        sp.cookie().name(), sp.cookie().domain(), sp.cookie().secure(),
+        Duration.ofDays(sp.cookie().maxAgeDays()), sp.pathAliases());
+    collector = HttpCollector.start(settings, snowplow, sink, sources::get,
+        Map.of("/api/query", queryApi, "/api/replay", replayApi, "/api/replay/status", replayApi),
         () -> healthChecks, clock);
     resources.push(collector);
   }
@@ -123,6 +149,14 @@ public final class Tributary implements AutoCloseable {
     }
     String dir = config.dataPath().toAbsolutePath().normalize().toString();
     return host + "-" + Integer.toHexString(dir.hashCode());
+  }
+
+  private void stage(String name, Properties clientProps, TributaryConfig.Kafka k, String topic,
+      PartitionedSink sink, String instanceId) {
+    KafkaStageRunner runner = new KafkaStageRunner(name, clientProps, k.topicPrefix() + name, topic,
+        sink, instanceId).start();
+    resources.push(runner);
+    healthChecks.add(runner);
   }
 
   public int port() {

@@ -18,7 +18,10 @@ public record TributaryConfig(
     Lake lake,
     Warehouse warehouse,
     Query query,
-    List<Source> sources) {
+    List<Source> sources,
+    Snowplow snowplow,
+    Schemas schemas,
+    Enrichments enrichments) {
 
   public TributaryConfig {
     dataDir = dataDir == null ? "./data" : dataDir;
@@ -28,6 +31,152 @@ public record TributaryConfig(
     warehouse = warehouse == null ? new Warehouse(null, null, null) : warehouse;
     query = query == null ? new Query(null) : query;
     sources = sources == null ? List.of() : List.copyOf(sources);
+    snowplow = snowplow == null ? new Snowplow(null, null, null, null, null) : snowplow;
+    schemas = schemas == null ? new Schemas(null, null, null, null, null) : schemas;
+    enrichments = enrichments == null
+        ? new Enrichments(null, null, null, null, null, null, null, null) : enrichments;
+  }
+
+  /** The Snowplow collector protocol. */
+  public record Snowplow(
+      Boolean enabled,
+      String source,
+      @JsonProperty("max_request_bytes") Integer maxRequestBytes,
+      Cookie cookie,
+      @JsonProperty("path_aliases") Map<String, String> pathAliases) {
+    public Snowplow {
+      enabled = enabled == null ? Boolean.TRUE : enabled;
+      source = source == null ? "snowplow" : source;
+      maxRequestBytes = maxRequestBytes == null ? 1024 * 1024 : maxRequestBytes;
+      cookie = cookie == null ? new Cookie(null, null, null, null) : cookie;
+      pathAliases = pathAliases == null ? Map.of() : Map.copyOf(pathAliases);
+    }
+  }
+
+  /** The collector's {@code sp} cookie holding the network user id. */
+  public record Cookie(
+      String name, String domain, Boolean secure, @JsonProperty("max_age_days") Integer maxAgeDays) {
+    public Cookie {
+      name = name == null ? "sp" : name;
+      secure = secure == null ? Boolean.TRUE : secure;
+      maxAgeDays = maxAgeDays == null ? 365 : maxAgeDays;
+    }
+  }
+
+  /** Where JSON Schemas come from, and the tracking plans for Segment events. */
+  public record Schemas(
+      List<Registry> registries,
+      @JsonProperty("cache_size") Integer cacheSize,
+      @JsonProperty("cache_ttl_seconds") Integer cacheTtlSeconds,
+      @JsonProperty("missing_ttl_seconds") Integer missingTtlSeconds,
+      @JsonProperty("tracking_plans") String trackingPlans) {
+    public Schemas {
+      registries = registries == null ? null : List.copyOf(registries);
+      cacheSize = cacheSize == null ? 1000 : cacheSize;
+      cacheTtlSeconds = cacheTtlSeconds == null ? 600 : cacheTtlSeconds;
+      missingTtlSeconds = missingTtlSeconds == null ? 60 : missingTtlSeconds;
+    }
+  }
+
+  /**
+   * One schema registry: {@code type: directory} with {@code path} (Iglu layout), or {@code type:
+   * http} with {@code uri} (an Iglu Server) and an optional {@code api_key}.
+   */
+  public record Registry(
+      String name,
+      String type,
+      String path,
+      String uri,
+      @JsonProperty("api_key") String apiKey,
+      Integer priority,
+      @JsonProperty("vendor_prefixes") List<String> vendorPrefixes) {
+    public Registry {
+      priority = priority == null ? 0 : priority;
+      vendorPrefixes = vendorPrefixes == null ? List.of() : List.copyOf(vendorPrefixes);
+    }
+  }
+
+  /** The enrichments, each on or off with its parameters. */
+  public record Enrichments(
+      Toggle url,
+      Campaign campaign,
+      Referer referer,
+      @JsonProperty("user_agent") UserAgent userAgent,
+      Geo geo,
+      @JsonProperty("ip_anonymisation") IpAnonymisation ipAnonymisation,
+      Pii pii,
+      Fingerprint fingerprint) {
+    public Enrichments {
+      url = url == null ? new Toggle(null) : url;
+      campaign = campaign == null ? new Campaign(null, null) : campaign;
+      referer = referer == null ? new Referer(null, null) : referer;
+      userAgent = userAgent == null ? new UserAgent(null, null) : userAgent;
+      geo = geo == null ? new Geo(null) : geo;
+      ipAnonymisation = ipAnonymisation == null ? new IpAnonymisation(null) : ipAnonymisation;
+      pii = pii == null ? new Pii(null, null, null) : pii;
+      fingerprint = fingerprint == null ? new Fingerprint(null, null, null) : fingerprint;
+    }
+  }
+
+  public record Toggle(Boolean enabled) {
+    public Toggle {
+      enabled = enabled == null ? Boolean.TRUE : enabled;
+    }
+  }
+
+  public record Campaign(Boolean enabled, @JsonProperty("click_ids") Map<String, String> clickIds) {
+    public Campaign {
+      enabled = enabled == null ? Boolean.TRUE : enabled;
+    }
+  }
+
+  public record Referer(Boolean enabled, @JsonProperty("internal_domains") List<String> internalDomains) {
+    public Referer {
+      enabled = enabled == null ? Boolean.TRUE : enabled;
+      internalDomains = internalDomains == null ? List.of() : List.copyOf(internalDomains);
+    }
+  }
+
+  public record UserAgent(Boolean enabled, @JsonProperty("cache_size") Integer cacheSize) {
+    public UserAgent {
+      enabled = enabled == null ? Boolean.TRUE : enabled;
+      cacheSize = cacheSize == null ? 10_000 : cacheSize;
+    }
+  }
+
+  /** @param database a MaxMind GeoIP2/GeoLite2 City file; geo is on when it is set */
+  public record Geo(String database) {}
+
+  /** @param octets how many trailing IPv4 octets (IPv6 groups) to zero; 0 = off */
+  public record IpAnonymisation(Integer octets) {
+    public IpAnonymisation {
+      octets = octets == null ? 0 : octets;
+    }
+  }
+
+  /** Salted SHA-256 of the given columns and JSON paths; on when {@code salt} is set. */
+  public record Pii(
+      String salt, List<String> fields, @JsonProperty("json_paths") Map<String, List<String>> jsonPaths) {
+    public Pii {
+      fields = fields == null ? List.of() : List.copyOf(fields);
+      jsonPaths = jsonPaths == null ? Map.of() : Map.copyOf(jsonPaths);
+    }
+  }
+
+  public record Fingerprint(Boolean enabled, List<String> fields, String algorithm) {
+    public Fingerprint {
+      enabled = enabled == null ? Boolean.TRUE : enabled;
+      algorithm = algorithm == null ? "SHA-256" : algorithm;
+    }
+  }
+
+  /** The schema registries in force: the configured ones, or {@code <data_dir>/schemas}. */
+  public List<Registry> schemaRegistries() {
+    if (schemas.registries() != null) {
+      return schemas.registries();
+    }
+    return List.of(new Registry("local", "directory", dataPath().resolve("schemas").toString(), null,
+        null, 0, List.of()));
   }
 
   public Path dataPath() {
@@ -73,6 +222,14 @@ public record TributaryConfig(
 
     public String rawTopic() {
       return topicPrefix + "raw";
+    }
+
+    public String enrichedTopic() {
+      return topicPrefix + "enriched";
+    }
+
+    public String badTopic() {
+      return topicPrefix + "bad";
     }
   }
 

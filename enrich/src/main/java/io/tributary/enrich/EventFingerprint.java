@@ -1,0 +1,136 @@
+package io.tributary.enrich;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.tributary.core.ConfigException;
+import io.tributary.core.EnrichedEvent;
+import io.tributary.core.EventField;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * EVENT_FINGERPRINT: a lowercase hex hash (SHA-256 by default, or MD5) of the chosen fields, to
+ * spot duplicates that carry different event ids.
+ *
+ * <p>Encoding, stable across runs and JVMs: for each chosen field that is set, in {@link EventField}
+ * declaration order (whatever the configured order), {@code column=value} followed by '\u0001'.
+ * Values are their text (timestamps ISO-8601, numbers {@code toString}); JSON is written compactly
+ * with object keys sorted. Absent fields are left out, so absent and empty differ.
+ *
+ * <p>{@link #DEFAULT_FIELDS}: every field except EVENT_ID, RECEIVED_AT, RAW_ID and
+ * EVENT_FINGERPRINT — the ones that differ between two deliveries of the same event. Run it last,
+ * after the other enrichments (their outputs derive from the inputs, so duplicates still match).
+ */
+public final class EventFingerprint implements Enrichment {
+  public static final List<EventField> DEFAULT_FIELDS;
+
+  static {
+    Set<EventField> fields = EnumSet.allOf(EventField.class);
+    fields.removeAll(EnumSet.of(EventField.EVENT_ID, EventField.RECEIVED_AT, EventField.RAW_ID,
+        EventField.EVENT_FINGERPRINT));
+    DEFAULT_FIELDS = List.copyOf(fields);
+  }
+
+  private final EventField[] fields;
+  private final String algorithm;
+
+  public EventFingerprint(List<EventField> fields, String algorithm) {
+    requireNonNull(fields, "fields is null");
+    requireNonNull(algorithm, "algorithm is null");
+    if (fields.isEmpty()) {
+      throw new ConfigException("fingerprint.fields must not be empty");
+    }
+    if (fields.contains(EventField.EVENT_FINGERPRINT)) {
+      throw new ConfigException("fingerprint.fields must not contain event_fingerprint itself");
+    }
+    if (!algorithm.equals("SHA-256") && !algorithm.equals("MD5")) {
+      throw new ConfigException("fingerprint.algorithm must be SHA-256 or MD5, got " + algorithm);
+    }
+    this.fields = EnumSet.copyOf(fields).toArray(new EventField[0]);
+    this.algorithm = algorithm;
+    newDigest();
+  }
+
+  /** SHA-256 over {@link #DEFAULT_FIELDS}. */
+  public EventFingerprint() {
+    this(DEFAULT_FIELDS, "SHA-256");
+  }
+
+  @Override
+  public String name() {
+    return "event_fingerprint";
+  }
+
+  @Override
+  public void enrich(EnrichedEvent event) {
+    StringBuilder text = new StringBuilder(512);
+    for (EventField field : fields) {
+      Object value = event.get(field);
+      if (value == null) {
+        continue;
+      }
+      text.append(field.column()).append('=');
+      if (value instanceof JsonNode json) {
+        appendCanonical(text, json);
+      } else {
+        text.append(value);
+      }
+      text.append('\u0001');
+    }
+    byte[] hash = newDigest().digest(text.toString().getBytes(StandardCharsets.UTF_8));
+    event.set(EventField.EVENT_FINGERPRINT, HexFormat.of().formatHex(hash));
+  }
+
+  private MessageDigest newDigest() {
+    try {
+      return MessageDigest.getInstance(algorithm);
+    } catch (NoSuchAlgorithmException e) {
+      throw new ConfigException("fingerprint.algorithm " + algorithm + " is not available", e);
+    }
+  }
+
+  /** Compact JSON with object keys in sorted order; scalars as Jackson writes them. */
+  static void appendCanonical(StringBuilder out, JsonNode node) {
+    if (node.isObject()) {
+      List<String> names = new ArrayList<>();
+      node.fieldNames().forEachRemaining(names::add);
+      Collections.sort(names);
+      out.append('{');
+      for (int i = 0; i < names.size(); i++) {
+        if (i > 0) {
+          out.append(',');
+        }
+        appendString(out, names.get(i));
+        out.append(':');
+        appendCanonical(out, node.get(names.get(i)));
+      }
+      out.append('}');
+    } else if (node.isArray()) {
+      out.append('[');
+      Iterator<JsonNode> elements = node.elements();
+      for (int i = 0; elements.hasNext(); i++) {
+        if (i > 0) {
+          out.append(',');
+        }
+        appendCanonical(out, elements.next());
+      }
+      out.append(']');
+    } else {
+      out.append(node.toString());
+    }
+  }
+
+  private static void appendString(StringBuilder out, String s) {
+    out.append(TextNode.valueOf(s).toString());
+  }
+}
