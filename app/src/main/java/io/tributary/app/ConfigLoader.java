@@ -129,9 +129,75 @@ public final class ConfigLoader {
       check(names.add(s.name()), "source name '" + s.name() + "' is used twice");
       check(keys.add(s.writeKey()), "a write_key is used by two sources");
     }
+    validateSnowplow(c.snowplow());
+    validateSchemas(c.schemas());
+    validateEnrichments(c.enrichments());
     if (c.adminToken() != null) {
       check(c.adminToken().length() >= 16, "admin_token must have at least 16 characters");
     }
+  }
+
+  private static final Set<String> SNOWPLOW_PATHS = Set.of("/com.snowplowanalytics.snowplow/tp2",
+      "/i", "/ice.png", "/com.snowplowanalytics.snowplow/tp1", "/com.snowplowanalytics.iglu/v1");
+
+  private static void validateSnowplow(TributaryConfig.Snowplow s) {
+    check(s.maxRequestBytes() > 0, "snowplow.max_request_bytes must be positive");
+    check(s.source() != null && !s.source().isBlank(), "snowplow.source must not be empty");
+    check(s.cookie().name() != null && !s.cookie().name().isBlank(), "snowplow.cookie.name must not be empty");
+    check(s.cookie().maxAgeDays() > 0, "snowplow.cookie.max_age_days must be positive");
+    s.pathAliases().forEach((alias, target) -> {
+      check(alias.startsWith("/"), "snowplow.path_aliases: '" + alias + "' must start with '/'");
+      check(SNOWPLOW_PATHS.contains(target), "snowplow.path_aliases: '" + alias + "' must map to one of "
+          + SNOWPLOW_PATHS + ", not '" + target + "'");
+    });
+  }
+
+  private static void validateSchemas(TributaryConfig.Schemas s) {
+    check(s.cacheSize() > 0, "schemas.cache_size must be positive");
+    check(s.cacheTtlSeconds() > 0, "schemas.cache_ttl_seconds must be positive");
+    check(s.missingTtlSeconds() > 0, "schemas.missing_ttl_seconds must be positive");
+    if (s.registries() == null) {
+      return;
+    }
+    for (TributaryConfig.Registry r : s.registries()) {
+      String name = r.name() == null ? String.valueOf(r.type()) : r.name();
+      check("directory".equals(r.type()) || "http".equals(r.type()),
+          "schemas.registries '" + name + "': type must be 'directory' or 'http', not '" + r.type() + "'");
+      check(!"directory".equals(r.type()) || r.path() != null,
+          "schemas.registries '" + name + "': a directory registry needs 'path'");
+      check(!"http".equals(r.type()) || (r.uri() != null
+              && (r.uri().startsWith("http://") || r.uri().startsWith("https://"))),
+          "schemas.registries '" + name + "': an http registry needs an http(s) 'uri'");
+    }
+  }
+
+  private static void validateEnrichments(TributaryConfig.Enrichments e) {
+    int octets = e.ipAnonymisation().octets();
+    check(octets >= 0 && octets <= 4, "enrichments.ip_anonymisation.octets must be 0..4, not " + octets);
+    check(e.userAgent().cacheSize() > 0, "enrichments.user_agent.cache_size must be positive");
+    if (e.geo().database() != null) {
+      check(Files.isRegularFile(Path.of(e.geo().database())),
+          "enrichments.geo.database: no file at " + e.geo().database());
+    }
+    for (String f : e.pii().fields()) {
+      check(io.tributary.core.EventField.ofColumn(f) != null,
+          "enrichments.pii.fields: '" + f + "' is not a column of events");
+    }
+    for (String f : e.pii().jsonPaths().keySet()) {
+      io.tributary.core.EventField field = io.tributary.core.EventField.ofColumn(f);
+      check(field != null && field.type() == io.tributary.core.FieldType.JSON,
+          "enrichments.pii.json_paths: '" + f + "' is not a JSON column of events");
+    }
+    check(e.pii().salt() == null || !e.pii().salt().isEmpty(), "enrichments.pii.salt must not be empty");
+    if (e.fingerprint().fields() != null) {
+      for (String f : e.fingerprint().fields()) {
+        check(io.tributary.core.EventField.ofColumn(f) != null,
+            "enrichments.fingerprint.fields: '" + f + "' is not a column of events");
+      }
+    }
+    check(Set.of("SHA-256", "MD5", "SHA-1").contains(e.fingerprint().algorithm()),
+        "enrichments.fingerprint.algorithm must be SHA-256, SHA-1 or MD5, not '"
+            + e.fingerprint().algorithm() + "'");
   }
 
   private static void check(boolean ok, String message) {

@@ -34,8 +34,7 @@ import org.slf4j.LoggerFactory;
 final class SnowplowEndpoints {
   private static final Logger LOG = LoggerFactory.getLogger(SnowplowEndpoints.class);
   static final String TP2 = "/com.snowplowanalytics.snowplow/tp2";
-  /** The header marking a record whose request was over the size limit (its body is dropped). */
-  static final String SIZE_VIOLATION_HEADER = "x-tributary-size-violation";
+  static final String SIZE_VIOLATION_HEADER = RawRecord.SIZE_VIOLATION_HEADER;
   /** Snowplow's network user id for anonymous tracking. */
   static final String ANONYMOUS_NUID = "00000000-0000-4000-a000-000000000000";
   private static final byte[] PIXEL =

@@ -10,7 +10,8 @@ public final class EventTimes {
   /**
    * The true timestamp when the tracker vouches for one; otherwise the device's creation time
    * corrected for its clock skew, {@code received − (sent − created)} (Segment's and Snowplow's
-   * rule); the creation time when nothing was sent; the receive time when the device gave none.
+   * rule); the creation time when nothing was sent; the receive time when the device gave none, or
+   * when it claims to have sent the event before creating it (its clock cannot be trusted then).
    */
   public static Instant derive(Instant received, Instant sent, Instant created, Instant trueTime) {
     if (trueTime != null) {
@@ -21,6 +22,9 @@ public final class EventTimes {
     }
     if (sent == null) {
       return created;
+    }
+    if (created.isAfter(sent)) {
+      return received;
     }
     return received.minus(Duration.between(created, sent));
   }

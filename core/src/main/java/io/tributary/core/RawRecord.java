@@ -32,6 +32,12 @@ public record RawRecord(
     String networkUserId,
     String replayId) {
 
+  /**
+   * Header set by the collector on a record whose request was over its size limit; the body is then
+   * empty and the value describes the size. The enrich stage turns such a record into a bad row.
+   */
+  public static final String SIZE_VIOLATION_HEADER = "x-tributary-size-violation";
+
   /** A record with no query string, headers, cookie or replay (the Segment API's case). */
   public RawRecord(String id, String source, String protocol, String path, Instant receivedAt,
       String ip, String userAgent, String contentType, byte[] body) {

@@ -9,11 +9,12 @@ import java.util.List;
 /**
  * What a protocol adapter made of one raw request: the events it could build, and the reasons the
  * others (or the whole request) could not become events. One broken event never takes its
- * neighbours down: a request carrying 3 events of which 1 is broken yields 2 events, plus one
- * failure per problem found in the broken one.
+ * neighbours down: a request carrying 3 events of which 1 is broken yields 2 events and 1 failure,
+ * whose message lists every problem found in that event.
  *
  * @param events events in payload order
- * @param failures every problem found, in payload order; empty when all events were good
+ * @param failures one per dropped event (or one for the whole request), in payload order; empty
+ *     when all events were good
  */
 public record AdapterResult(List<EnrichedEvent> events, List<Failure> failures) {
   public AdapterResult {

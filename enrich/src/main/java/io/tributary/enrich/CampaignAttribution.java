@@ -32,8 +32,8 @@ public final class CampaignAttribution implements Enrichment {
   public CampaignAttribution(EnrichmentSettings.Campaign settings) {
     requireNonNull(settings, "settings is null");
     Map<String, String> networks = new LinkedHashMap<>();
-    settings.clickIdNetworks().forEach((param, network) ->
-        networks.put(param.toLowerCase(Locale.ROOT), requireNonNull(network, "network of " + param)));
+    settings.clickIdNetworks().forEach((param, network) -> networks.put(
+        param.toLowerCase(Locale.ROOT), requireNonNull(network, "network of " + param)));
     this.clickIdNetworks = networks;
     this.cpcClickIds = settings.cpcClickIds().stream()
         .map(p -> p.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());

@@ -54,35 +54,43 @@ public record EnrichmentSettings(
   }
 
   public EnrichmentSettings withUrl(Url value) {
-    return new EnrichmentSettings(value, campaign, referer, userAgent, geo, ipAnonymisation, pii, fingerprint);
+    return new EnrichmentSettings(
+        value, campaign, referer, userAgent, geo, ipAnonymisation, pii, fingerprint);
   }
 
   public EnrichmentSettings withCampaign(Campaign value) {
-    return new EnrichmentSettings(url, value, referer, userAgent, geo, ipAnonymisation, pii, fingerprint);
+    return new EnrichmentSettings(
+        url, value, referer, userAgent, geo, ipAnonymisation, pii, fingerprint);
   }
 
   public EnrichmentSettings withReferer(Referer value) {
-    return new EnrichmentSettings(url, campaign, value, userAgent, geo, ipAnonymisation, pii, fingerprint);
+    return new EnrichmentSettings(
+        url, campaign, value, userAgent, geo, ipAnonymisation, pii, fingerprint);
   }
 
   public EnrichmentSettings withUserAgent(UserAgent value) {
-    return new EnrichmentSettings(url, campaign, referer, value, geo, ipAnonymisation, pii, fingerprint);
+    return new EnrichmentSettings(
+        url, campaign, referer, value, geo, ipAnonymisation, pii, fingerprint);
   }
 
   public EnrichmentSettings withGeo(Geo value) {
-    return new EnrichmentSettings(url, campaign, referer, userAgent, value, ipAnonymisation, pii, fingerprint);
+    return new EnrichmentSettings(
+        url, campaign, referer, userAgent, value, ipAnonymisation, pii, fingerprint);
   }
 
   public EnrichmentSettings withIpAnonymisation(Anonymisation value) {
-    return new EnrichmentSettings(url, campaign, referer, userAgent, geo, value, pii, fingerprint);
+    return new EnrichmentSettings(
+        url, campaign, referer, userAgent, geo, value, pii, fingerprint);
   }
 
   public EnrichmentSettings withPii(Pii value) {
-    return new EnrichmentSettings(url, campaign, referer, userAgent, geo, ipAnonymisation, value, fingerprint);
+    return new EnrichmentSettings(
+        url, campaign, referer, userAgent, geo, ipAnonymisation, value, fingerprint);
   }
 
   public EnrichmentSettings withFingerprint(Fingerprint value) {
-    return new EnrichmentSettings(url, campaign, referer, userAgent, geo, ipAnonymisation, pii, value);
+    return new EnrichmentSettings(
+        url, campaign, referer, userAgent, geo, ipAnonymisation, pii, value);
   }
 
   /** {@link UrlParsing}: PAGE_URL and PAGE_REFERRER into their parts. */
@@ -93,7 +101,8 @@ public record EnrichmentSettings(
    * order when several are present. {@code cpcClickIds}: the click-id parameters that imply
    * MKT_MEDIUM "cpc" when there is no utm_medium.
    */
-  public record Campaign(boolean enabled, Map<String, String> clickIdNetworks, Set<String> cpcClickIds) {
+  public record Campaign(
+      boolean enabled, Map<String, String> clickIdNetworks, Set<String> cpcClickIds) {
     public static final Map<String, String> DEFAULT_CLICK_IDS =
         Collections.unmodifiableMap(new LinkedHashMap<>(orderedOf(
             "gclid", "Google", "msclkid", "Microsoft", "fbclid", "Facebook")));
@@ -121,11 +130,12 @@ public record EnrichmentSettings(
    */
   public record Referer(boolean enabled, Set<String> internalDomains) {
     public Referer {
-      internalDomains = Set.copyOf(requireNonNull(internalDomains, "referer.internalDomains is null"));
+      requireNonNull(internalDomains, "referer.internalDomains is null");
+      internalDomains = Set.copyOf(internalDomains);
     }
   }
 
-  /** {@link UserAgentEnrichment} (with bot detection). {@code cacheSize}: distinct UA strings kept. */
+  /** {@link UserAgentEnrichment} with bot detection; {@code cacheSize}: distinct UAs cached. */
   public record UserAgent(boolean enabled, int cacheSize) {
     public UserAgent {
       if (cacheSize < 0) {
@@ -160,7 +170,10 @@ public record EnrichmentSettings(
    * {@code jsonPaths} of JSON fields. The salt is required (non-empty) when enabled.
    */
   public record Pii(
-      boolean enabled, String salt, List<EventField> fields, Map<EventField, List<String>> jsonPaths) {
+      boolean enabled,
+      String salt,
+      List<EventField> fields,
+      Map<EventField, List<String>> jsonPaths) {
     public Pii {
       fields = List.copyOf(requireNonNull(fields, "pii.fields is null"));
       jsonPaths = Map.copyOf(requireNonNull(jsonPaths, "pii.jsonPaths is null"));

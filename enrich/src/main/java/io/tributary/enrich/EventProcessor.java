@@ -22,8 +22,6 @@ import java.util.UUID;
 public final class EventProcessor {
   /** Name and version written into every bad row. */
   public static final String PROCESSOR = "tributary-enrich/0.1.0";
-  /** Marks a raw record whose request was over the collector's size limit. */
-  static final String SIZE_VIOLATION_HEADER = "x-tributary-size-violation";
 
   /** What one raw record became. */
   public record Output(List<EnrichedEvent> good, List<BadRow> bad, String replayId) {}
@@ -49,10 +47,10 @@ public final class EventProcessor {
           clock.instant(), List.of(e.getMessage()), null, null, null, rawLine, null)), null);
     }
     List<BadRow> bad = new ArrayList<>();
-    String sizeViolation = raw.headers().get(SIZE_VIOLATION_HEADER);
+    String sizeViolation = raw.headers().get(RawRecord.SIZE_VIOLATION_HEADER);
     if (sizeViolation != null) {
       bad.add(badRow(raw, rawLine, "request", BadRowType.SIZE_VIOLATION,
-          List.of("request body of " + sizeViolation + " bytes was not kept: " + sizeViolation)));
+          List.of("request too large (" + sizeViolation + "): the collector kept its metadata, not its body")));
       return new Output(List.of(), bad, raw.replayId());
     }
     List<EnrichedEvent> candidates = new ArrayList<>();

@@ -30,7 +30,7 @@ public final class GeoIpEnrichment implements Enrichment, AutoCloseable {
   private final DatabaseReader reader;
   private final boolean ipv4Only;
 
-  /** Opens the database; fails with a {@link ConfigException} if it is unreadable or not a City database. */
+  /** Opens the database; a {@link ConfigException} if it is unreadable or not a City database. */
   public GeoIpEnrichment(Path mmdbFile) {
     requireNonNull(mmdbFile, "mmdbFile is null");
     try {

@@ -65,7 +65,7 @@ public final class SchemaValidator {
     };
     if (!schema.isObject() && !schema.isBoolean()) {
       throw new SchemaResolutionException(
-          "schema " + label + " is not a JSON Schema: expected an object, found "
+          "schema " + label + " is not a JSON Schema: expected an object or a boolean, found "
               + schema.getNodeType().toString().toLowerCase(Locale.ROOT));
     }
     List<String> refused = new ArrayList<>();

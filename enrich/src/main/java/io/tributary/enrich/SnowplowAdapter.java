@@ -175,8 +175,8 @@ public final class SnowplowAdapter {
     final List<Failure> failures = new ArrayList<>();
 
     /**
-     * Maps one event's parameters; adds the event, or a failure per problem (including those the
-     * caller found already) prefixed with {@code where}.
+     * Maps one event's parameters; adds the event, or one failure listing all its problems
+     * (including those the caller found already), prefixed with {@code where}.
      *
      * @param unstruct a ready {schema, data} self-describing event (Iglu webhook), or null to read
      *     ue_pr / ue_px
@@ -188,9 +188,8 @@ public final class SnowplowAdapter {
         events.add(event);
         return;
       }
-      for (String problem : problems) {
-        failures.add(new Failure(BadRowType.TRACKER_PROTOCOL_VIOLATION, where + problem));
-      }
+      failures.add(new Failure(BadRowType.TRACKER_PROTOCOL_VIOLATION,
+          where + String.join("; ", problems)));
     }
 
     AdapterResult result() {

@@ -134,12 +134,10 @@ public final class UrlParsing implements Enrichment {
     if (url == null) {
       return null;
     }
+    int hash = url.indexOf('#');
+    int end = hash < 0 ? url.length() : hash;
     int question = url.indexOf('?');
-    if (question < 0) {
-      return null;
-    }
-    int hash = url.indexOf('#', question);
-    return url.substring(question + 1, hash < 0 ? url.length() : hash);
+    return question < 0 || question >= end ? null : url.substring(question + 1, end);
   }
 
   /**

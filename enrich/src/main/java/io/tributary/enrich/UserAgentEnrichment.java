@@ -12,10 +12,11 @@ import ua_parser.Parser;
 /**
  * USER_AGENT → BR_FAMILY, BR_VERSION, OS_FAMILY, OS_VERSION, DEVICE_FAMILY (uap-java) and IS_BOT.
  *
- * <p>An absent or blank USER_AGENT sets nothing. Bot detection lives here rather than in a separate enrichment so that it reuses the one cached
- * parse: IS_BOT is true when uap-java's device family is "Spider" or the user agent matches {@link
- * #BOT_PATTERN}; otherwise false. Versions are "major.minor.patch", cut at the first missing part.
- * Results are cached per distinct user agent string in a bounded Caffeine cache.
+ * <p>An absent or blank USER_AGENT sets nothing. Bot detection lives here rather than in a
+ * separate enrichment so that it reuses the one cached parse: IS_BOT is true when uap-java's
+ * device family is "Spider" or the user agent matches {@link #BOT_PATTERN}, false otherwise.
+ * Versions are "major.minor.patch", cut at the first missing part. Results are cached per distinct
+ * user agent string in a bounded Caffeine cache (uncached parses cost ~0.1–0.6 ms).
  */
 public final class UserAgentEnrichment implements Enrichment {
   /** User agents of bots, scripts and headless browsers that uap-java does not call "Spider". */

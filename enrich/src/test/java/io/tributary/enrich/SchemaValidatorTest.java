@@ -195,7 +195,7 @@ class SchemaValidatorTest {
     assertThatThrownBy(() -> validate("iglu:com.acme/array/jsonschema/1-0-0", "{}"))
         .isInstanceOf(SchemaResolutionException.class)
         .hasMessage("schema iglu:com.acme/array/jsonschema/1-0-0 is not a JSON Schema: "
-            + "expected an object, found array");
+            + "expected an object or a boolean, found array");
   }
 
   @Test

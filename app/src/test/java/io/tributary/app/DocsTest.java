@@ -1,0 +1,30 @@
+package io.tributary.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tributary.core.EventField;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The user docs describe what the code declares. */
+class DocsTest {
+  private static final Path DOCS = Path.of("..", "docs");
+
+  @Test
+  void tablesDocListsEveryEventColumnWithItsType() throws Exception {
+    String doc = Files.readString(DOCS.resolve("tables.md"));
+    for (EventField f : EventField.values()) {
+      assertThat(doc).as("docs/tables.md row for %s", f.column())
+          .contains("| `" + f.column() + "` | " + f.type().sql() + " |");
+    }
+  }
+
+  @Test
+  void configurationDocNamesEveryEnvironmentVariable() throws Exception {
+    String doc = Files.readString(DOCS.resolve("configuration.md"));
+    for (String variable : ConfigLoader.ENVIRONMENT.keySet()) {
+      assertThat(doc).contains("`" + variable + "`");
+    }
+  }
+}

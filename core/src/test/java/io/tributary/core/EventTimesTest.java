@@ -1,0 +1,40 @@
+package io.tributary.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class EventTimesTest {
+  private static final Instant RECEIVED = Instant.parse("2026-11-22T12:00:10Z");
+  private static final Instant SENT = Instant.parse("2026-11-22T11:00:05Z");
+  private static final Instant CREATED = Instant.parse("2026-11-22T11:00:00Z");
+  private static final Instant TRUE = Instant.parse("2026-11-22T11:59:00Z");
+
+  @Test
+  void trueTimestampWins() {
+    assertThat(EventTimes.derive(RECEIVED, SENT, CREATED, TRUE)).isEqualTo(TRUE);
+  }
+
+  @Test
+  void deviceClockSkewIsCorrected() {
+    // created 5 s before sending, per the device: 5 s before the collector received it
+    assertThat(EventTimes.derive(RECEIVED, SENT, CREATED, null))
+        .isEqualTo(Instant.parse("2026-11-22T12:00:05Z"));
+  }
+
+  @Test
+  void withoutSentTimeTheCreationTimeIsKept() {
+    assertThat(EventTimes.derive(RECEIVED, null, CREATED, null)).isEqualTo(CREATED);
+  }
+
+  @Test
+  void withoutDeviceTimesTheReceiveTimeIsUsed() {
+    assertThat(EventTimes.derive(RECEIVED, SENT, null, null)).isEqualTo(RECEIVED);
+  }
+
+  @Test
+  void aDeviceClaimingToSendBeforeCreatingIsNotTrusted() {
+    assertThat(EventTimes.derive(RECEIVED, CREATED, SENT, null)).isEqualTo(RECEIVED);
+  }
+}
