@@ -30,9 +30,12 @@ import java.util.Map;
 final class EnrichWiring {
   private EnrichWiring() {}
 
-  static EventProcessor processor(TributaryConfig config, Clock clock) {
+  /** The enrich stage's logic, and the enrichments to close on shutdown (they hold files). */
+  record Built(EventProcessor processor, EnrichmentPipeline enrichments) {}
+
+  static Built processor(TributaryConfig config, SchemaResolver resolver, Clock clock) {
     List<EventCheck> checks = new ArrayList<>();
-    SelfDescribingValidator schemas = new SelfDescribingValidator(resolver(config));
+    SelfDescribingValidator schemas = new SelfDescribingValidator(resolver);
     checks.add(schemas::validate);
     String plans = config.schemas().trackingPlans();
     if (plans != null) {
@@ -41,7 +44,8 @@ final class EnrichWiring {
     }
     EnrichmentPipeline enrichments = EnrichmentPipeline.standard(enrichmentSettings(config));
     checks.add(enrichments::apply);
-    return new EventProcessor(new SnowplowAdapter(config.snowplow().pathAliases()), checks, clock);
+    return new Built(new EventProcessor(new SnowplowAdapter(config.snowplow().pathAliases()), checks,
+        clock), enrichments);
   }
 
   static SchemaResolver resolver(TributaryConfig config) {

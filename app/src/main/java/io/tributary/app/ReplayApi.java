@@ -33,14 +33,17 @@ final class ReplayApi implements ApiHandler {
   private final ReplayProgress progress;
   private final AdminAuth auth;
   private final Clock clock;
+  private final Runnable beforeReplay;
 
+  /** @param beforeReplay run before records are re-injected (drops cached schemas) */
   ReplayApi(DuckDbWarehouse warehouse, RawSink sink, ReplayProgress progress, String adminToken,
-      Clock clock) {
+      Clock clock, Runnable beforeReplay) {
     this.badRows = new BadRowReader(warehouse);
     this.sink = sink;
     this.progress = progress;
     this.auth = new AdminAuth(adminToken);
     this.clock = clock;
+    this.beforeReplay = beforeReplay;
   }
 
   @Override
@@ -71,6 +74,7 @@ final class ReplayApi implements ApiHandler {
           + "2026-11-22T10:00:00Z: " + e.getMessage());
     }
     String type = body.hasNonNull("type") ? body.get("type").asText() : null;
+    beforeReplay.run();
     String replayId = "replay-" + clock.instant().toString() + "-" + UUID.randomUUID().toString().substring(0, 8);
     List<CompletableFuture<Void>> sent = new ArrayList<>();
     long replayed;

@@ -6,6 +6,7 @@ import io.tributary.collector.SnowplowSettings;
 import io.tributary.core.PartitionedSink;
 import io.tributary.enrich.EnrichStage;
 import io.tributary.enrich.ReplayProgress;
+import io.tributary.enrich.SchemaResolver;
 import io.tributary.kafka.KafkaEventOutput;
 import io.tributary.warehouse.BadRowLoader;
 import io.tributary.core.HealthCheck;
@@ -90,7 +91,10 @@ public final class Tributary implements AutoCloseable {
         new TopicSpec(k.badTopic(), k.partitions(), k.replicationFactor(), retention)));
     String instanceId = instanceId(config);
 
-    EnrichStage enrich = new EnrichStage(EnrichWiring.processor(config, clock),
+    SchemaResolver schemas = EnrichWiring.resolver(config);
+    EnrichWiring.Built logic = EnrichWiring.processor(config, schemas, clock);
+    resources.push(logic.enrichments());
+    EnrichStage enrich = new EnrichStage(logic.processor(),
         new KafkaEventOutput(clientProps, k.enrichedTopic(), k.badTopic()), Duration.ofMillis(100),
         clock, replays);
     stage("enrich", clientProps, k, k.rawTopic(), enrich, instanceId);
@@ -128,7 +132,9 @@ public final class Tributary implements AutoCloseable {
         Duration.ofSeconds(h.idleTimeoutSeconds()), Math.max(1, Runtime.getRuntime().availableProcessors()));
     QueryApi queryApi = new QueryApi(new QueryService(warehouse), credentials.adminToken(),
         config.query().maxRows());
-    ReplayApi replayApi = new ReplayApi(warehouse, sink, replays, credentials.adminToken(), clock);
+    // Users replay after fixing schemas: forget cached ones (and cached misses) first.
+    ReplayApi replayApi = new ReplayApi(warehouse, sink, replays, credentials.adminToken(), clock,
+        schemas::invalidateAll);
     TributaryConfig.Snowplow sp = config.snowplow();
     SnowplowSettings snowplow = new SnowplowSettings(sp.enabled(), sp.source(), sp.maxRequestBytes(),
         sp.cookie().name(), sp.cookie().domain(), sp.cookie().secure(),
