@@ -143,6 +143,10 @@ public final class HttpCollector implements AutoCloseable {
       if (response instanceof FullHttpResponse r
           && r.status().equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE)) {
         r.release();
+        if (start instanceof io.netty.handler.codec.http.HttpRequest req
+            && handler.snowplowRoute(req.uri()) != null) {
+          return null; // no 413: handleOversizedMessage keeps it as a size violation and answers 200
+        }
         FullHttpResponse json = Responses.json(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
             Responses.error("request body is over the limit of " + limit + " bytes"));
         json.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

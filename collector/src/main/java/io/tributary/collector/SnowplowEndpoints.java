@@ -91,14 +91,28 @@ final class SnowplowEndpoints {
       ex.send(response);
       return;
     }
-    boolean pixel = path.equals("/i") || path.equals("/ice.png")
-        || path.equals("/com.snowplowanalytics.snowplow/tp1");
+    boolean pixel = isPixel(path);
     if (!(method.equals(HttpMethod.GET) || method.equals(HttpMethod.POST))
         || (path.equals(TP2) && !method.equals(HttpMethod.POST))) {
       ex.respond(HttpResponseStatus.METHOD_NOT_ALLOWED, Responses.error("method not allowed on " + path));
       return;
     }
+    int size = req.content().readableBytes();
+    if (size > settings.maxRequestBytes()) {
+      // Within the server's overall limit but over Snowplow's own.
+      store(ctx, ex, req, path, new byte[0], sizeViolation(size + " bytes"), pixel);
+      return;
+    }
     store(ctx, ex, req, path, ByteBufUtil.getBytes(req.content()), Map.of(), pixel);
+  }
+
+  private static boolean isPixel(String path) {
+    return path.equals("/i") || path.equals("/ice.png")
+        || path.equals("/com.snowplowanalytics.snowplow/tp1");
+  }
+
+  private Map<String, String> sizeViolation(String size) {
+    return Map.of(SIZE_VIOLATION_HEADER, size + ", limit " + settings.maxRequestBytes());
   }
 
   /**
@@ -108,9 +122,8 @@ final class SnowplowEndpoints {
   void oversize(ChannelHandlerContext ctx, HttpRequest req, String path, long declaredBytes) {
     Exchange ex = new Exchange(ResponseQueue.reserve(ctx), false,
         req.headers().get(HttpHeaderNames.ORIGIN));
-    String size = declaredBytes >= 0 ? String.valueOf(declaredBytes) : "over " + settings.maxRequestBytes();
-    store(ctx, ex, req, path, new byte[0], Map.of(SIZE_VIOLATION_HEADER, size + " bytes, limit "
-        + settings.maxRequestBytes()), path.equals("/i") || path.equals("/ice.png"));
+    String size = declaredBytes >= 0 ? declaredBytes + " bytes" : "over " + settings.maxRequestBytes() + " bytes";
+    store(ctx, ex, req, path, new byte[0], sizeViolation(size), isPixel(path));
   }
 
   private void store(ChannelHandlerContext ctx, Exchange ex, HttpRequest req, String path,

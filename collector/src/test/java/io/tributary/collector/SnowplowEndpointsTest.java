@@ -20,7 +20,6 @@ import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -574,9 +573,6 @@ class SnowplowEndpointsTest {
   }
 
   @Test
-  @Disabled("bug: SnowplowEndpoints.handle never checks SnowplowSettings.maxRequestBytes; the only"
-      + " check is HttpCollector's aggregator at max(Segment, Snowplow) limit, so with the default"
-      + " 500 KB Segment limit a 50 KB tp2 POST over a 10 KB Snowplow limit is stored whole")
   void oversizePostOverTheSnowplowLimitButUnderTheSegmentLimit() throws Exception {
     start(settings(10 * 1024, null, true, Map.of()));
 
@@ -586,8 +582,6 @@ class SnowplowEndpointsTest {
   }
 
   @Test
-  @Disabled("bug: same as above, chunked: SnowplowEndpoints.handle ignores"
-      + " SnowplowSettings.maxRequestBytes when the Segment limit is larger")
   void oversizeChunkedPostOverTheSnowplowLimitButUnderTheSegmentLimit() throws Exception {
     start(settings(10 * 1024, null, true, Map.of()));
 
@@ -600,10 +594,6 @@ class SnowplowEndpointsTest {
   }
 
   @Test
-  @Disabled("bug: HttpCollector.LimitedAggregator.newContinueResponse answers 413 to any request"
-      + " with 'Expect: 100-continue' and a Content-Length over the limit, Snowplow paths included;"
-      + " handleOversizedMessage (the Snowplow size-violation path) is never reached, nothing is"
-      + " stored and the tracker gets 413 instead of 200")
   void oversizePostExpectingContinueBecomesASizeViolationRecord() throws Exception {
     start(collectorWithLimit(10 * 1024), settings(10 * 1024, null, true, Map.of()));
     try (RawHttp c = new RawHttp(server.port(), 10_000)) {

@@ -2,7 +2,6 @@ package io.tributary.warehouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.core.EnrichedEvent;
 import io.tributary.core.EnrichedEventCodec;
 import io.tributary.core.EventField;
@@ -241,9 +240,5 @@ class EnrichedEventLoadTest {
     event.set(EventField.TRAITS, com.fasterxml.jackson.databind.node.NullNode.getInstance());
     load(event);
     assertThat(query("SELECT traits IS NULL FROM events")).containsExactly(List.of("true"));
-  }
-
-  static JsonNode unused() {
-    return null;
   }
 }
