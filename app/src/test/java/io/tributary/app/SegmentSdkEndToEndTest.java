@@ -22,6 +22,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -148,13 +150,17 @@ class SegmentSdkEndToEndTest {
   }
 
   @Test
-  void readyReportsEveryStage() {
+  void readyReportsEveryStage() throws Exception {
     var ready = TestTributary.HTTP.sendAsync(
         java.net.http.HttpRequest.newBuilder(
             java.net.URI.create("http://127.0.0.1:" + port + "/ready")).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString()).join();
     assertThat(ready.statusCode()).isEqualTo(200);
-    assertThat(ready.body()).contains("raw-topic", "loader", "warehouse", "archiver-raw");
+    // Each part reports under its own name (a shared name would hide one part's state).
+    List<String> names = new ArrayList<>();
+    TestTributary.JSON.readTree(ready.body()).get("checks").fieldNames().forEachRemaining(names::add);
+    assertThat(names).containsExactlyInAnyOrder("raw-topic", "enrich", "enrichment", "loader",
+        "warehouse", "bad-loader", "bad-rows", "archiver-raw", "archiver-bad");
   }
 
   private static boolean lakeHas(Path lake, String text) throws Exception {

@@ -85,7 +85,7 @@ public final class EnrichStage implements PartitionedSink, HealthCheck {
 
   @Override
   public String name() {
-    return "enrich";
+    return "enrichment";
   }
 
   @Override

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -53,8 +52,8 @@ public final class BadRowReader {
   }
 
   private static void setTime(PreparedStatement ps, int index, Instant t) throws SQLException {
-    Timestamp value = t == null ? null
-        : Timestamp.valueOf(LocalDateTime.ofInstant(t, ZoneOffset.UTC));
+    // A LocalDateTime, not java.sql.Timestamp: the latter passes through the JVM's time zone.
+    LocalDateTime value = t == null ? null : LocalDateTime.ofInstant(t, ZoneOffset.UTC);
     ps.setObject(index, value);
     ps.setObject(index + 1, value);
   }

@@ -182,9 +182,10 @@ class EventsSchemaEvolutionTest {
     try (DuckDbWarehouse warehouse = DuckDbWarehouse.open(file);
         EventLoader loader = loader(warehouse, clock)) {
       // the offsets stored by the old version are still the loader's
-      assertThat(new EventLoader(warehouse, new LoaderSettings("warehouse", "raw", 10,
-          Duration.ofSeconds(5)), clock, EventLoader.ENRICHED).open(List.of(0)))
-          .containsExactly(Map.entry(0, 17L));
+      try (EventLoader oldPipeline = new EventLoader(warehouse, new LoaderSettings("warehouse",
+          "raw", 10, Duration.ofSeconds(5)), clock, EventLoader.ENRICHED)) {
+        assertThat(oldPipeline.open(List.of(0))).containsExactly(Map.entry(0, 17L));
+      }
 
       assertThat(loader.open(List.of(0))).isEmpty();
       loader.write(List.of(
