@@ -61,7 +61,7 @@ public final class EnrichStage implements PartitionedSink, HealthCheck {
       good.addAndGet(out.good().size());
       bad.addAndGet(out.bad().size());
       if (out.replayId() != null) {
-        replays.processed(out.replayId(), out.bad().isEmpty());
+        replays.processed(out.replayId(), out.rawId(), out.bad().isEmpty());
       }
       pendingOffsets.put(r.partition(), r.offset() + 1);
     }

@@ -23,8 +23,8 @@ public final class EventProcessor {
   /** Name and version written into every bad row. */
   public static final String PROCESSOR = "tributary-enrich/0.1.0";
 
-  /** What one raw record became. */
-  public record Output(List<EnrichedEvent> good, List<BadRow> bad, String replayId) {}
+  /** What one raw record became ({@code rawId} null when the record could not be read). */
+  public record Output(List<EnrichedEvent> good, List<BadRow> bad, String replayId, String rawId) {}
 
   private final SnowplowAdapter snowplow;
   private final List<EventCheck> checks;
@@ -44,14 +44,14 @@ public final class EventProcessor {
     } catch (BadRequestException e) {
       String id = UUID.nameUUIDFromBytes(rawLine).toString();
       return new Output(List.of(), List.of(new BadRow(id, BadRowType.ADAPTER_FAILURE, PROCESSOR,
-          clock.instant(), List.of(e.getMessage()), null, null, null, rawLine, null)), null);
+          clock.instant(), List.of(e.getMessage()), null, null, null, rawLine, null)), null, null);
     }
     List<BadRow> bad = new ArrayList<>();
     String sizeViolation = raw.headers().get(RawRecord.SIZE_VIOLATION_HEADER);
     if (sizeViolation != null) {
       bad.add(badRow(raw, rawLine, "request", BadRowType.SIZE_VIOLATION,
           List.of("request too large (" + sizeViolation + "): the collector kept its metadata, not its body")));
-      return new Output(List.of(), bad, raw.replayId());
+      return new Output(List.of(), bad, raw.replayId(), raw.id());
     }
     List<EnrichedEvent> candidates = new ArrayList<>();
     adapt(raw, rawLine, candidates, bad);
@@ -65,7 +65,7 @@ public final class EventProcessor {
             failures.stream().map(Failure::message).toList()));
       }
     }
-    return new Output(good, bad, raw.replayId());
+    return new Output(good, bad, raw.replayId(), raw.id());
   }
 
   private void adapt(RawRecord raw, byte[] rawLine, List<EnrichedEvent> events, List<BadRow> bad) {

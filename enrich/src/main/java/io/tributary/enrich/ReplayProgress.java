@@ -2,7 +2,6 @@ package io.tributary.enrich;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Counts, per replay, the re-injected raw records the enrich stage has processed and how many of them
@@ -17,15 +16,18 @@ public final class ReplayProgress {
     }
   }
 
-  private final Map<String, AtomicLong[]> counts = new ConcurrentHashMap<>();
+  /** Per replay: raw record id → whether it passed. Keyed by record so a re-processing after a
+   * stage restart does not count a record twice. */
+  private final Map<String, Map<String, Boolean>> outcomes = new ConcurrentHashMap<>();
 
-  void processed(String replayId, boolean passed) {
-    AtomicLong[] c = counts.computeIfAbsent(replayId, id -> new AtomicLong[] {new AtomicLong(), new AtomicLong()});
-    c[passed ? 0 : 1].incrementAndGet();
+  void processed(String replayId, String rawId, boolean passed) {
+    outcomes.computeIfAbsent(replayId, id -> new ConcurrentHashMap<>())
+        .put(rawId == null ? "unreadable" : rawId, passed);
   }
 
   public Counts counts(String replayId) {
-    AtomicLong[] c = counts.get(replayId);
-    return c == null ? new Counts(0, 0) : new Counts(c[0].get(), c[1].get());
+    Map<String, Boolean> byRecord = outcomes.getOrDefault(replayId, Map.of());
+    long recovered = byRecord.values().stream().filter(Boolean::booleanValue).count();
+    return new Counts(recovered, byRecord.size() - recovered);
   }
 }

@@ -75,7 +75,7 @@ class EnrichStageTest {
   @Test
   void opensWithoutStoredOffsetsAndClosesTheOutput() {
     assertThat(stage.open(List.of(0, 1))).isEmpty();
-    assertThat(stage.name()).isEqualTo("enrich");
+    assertThat(stage.name()).isEqualTo("enrichment");
 
     stage.close();
 
@@ -226,5 +226,19 @@ class EnrichStageTest {
     assertThat(replays.counts("unknown")).isEqualTo(new ReplayProgress.Counts(0, 0));
     assertThat(replays.counts("unknown").processed()).isZero();
     assertThat(output.bad).filteredOn(b -> "r1".equals(b.replayId())).hasSize(2);
+  }
+
+  @Test
+  void recordsProcessedAgainAfterAFailedFlushAreCountedOnce() {
+    List<io.tributary.core.SourcedRecord> batch = List.of(
+        at(0, 0, segment("a", 1).withReplayId("r1")),
+        at(0, 1, oversized("b").withReplayId("r1")));
+    output.failNextFlush();
+    stage.write(batch);
+    assertThatThrownBy(() -> stage.flush(true)).isInstanceOf(io.tributary.core.RetriableException.class);
+    stage.closePartitions(List.of(0));
+    stage.write(batch); // the runner re-reads from the last durable offset
+    stage.flush(true);
+    assertThat(replays.counts("r1")).isEqualTo(new ReplayProgress.Counts(1, 1));
   }
 }
