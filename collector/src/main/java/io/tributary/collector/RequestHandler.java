@@ -233,15 +233,8 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
   }
 
   private void preflight(Exchange ex, FullHttpRequest req) {
-    FullHttpResponse response = Responses.json(HttpResponseStatus.NO_CONTENT, new byte[0]);
-    HttpHeaders h = response.headers();
-    h.remove(HttpHeaderNames.CONTENT_TYPE);
-    h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "POST, OPTIONS");
-    String requested = req.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
-    h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS,
-        requested != null ? requested : "Content-Type, Authorization, Content-Encoding");
-    h.set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "86400");
-    ex.send(response);
+    ex.send(Responses.preflight(HttpResponseStatus.NO_CONTENT, req.headers(), "POST, OPTIONS",
+        "Content-Type, Authorization, Content-Encoding", 86400));
   }
 
   private void ready(Exchange ex) {

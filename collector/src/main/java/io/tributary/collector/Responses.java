@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +43,22 @@ final class Responses {
     response.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    return response;
+  }
+
+  /**
+   * A CORS pre-flight answer: the given methods, the headers the browser asked for (or the
+   * defaults), cached for {@code maxAgeSeconds}. The origin is echoed by {@link Exchange}.
+   */
+  static FullHttpResponse preflight(HttpResponseStatus status, HttpHeaders request, String methods,
+      String defaultHeaders, int maxAgeSeconds) {
+    FullHttpResponse response = json(status, new byte[0]);
+    HttpHeaders h = response.headers();
+    h.remove(HttpHeaderNames.CONTENT_TYPE);
+    h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, methods);
+    String requested = request.get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
+    h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, requested != null ? requested : defaultHeaders);
+    h.setInt(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, maxAgeSeconds);
     return response;
   }
 

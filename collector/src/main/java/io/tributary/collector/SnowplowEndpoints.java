@@ -80,15 +80,8 @@ final class SnowplowEndpoints {
   void handle(ChannelHandlerContext ctx, Exchange ex, FullHttpRequest req, String path) {
     HttpMethod method = req.method();
     if (method.equals(HttpMethod.OPTIONS)) {
-      FullHttpResponse response = Responses.json(HttpResponseStatus.OK, new byte[0]);
-      HttpHeaders h = response.headers();
-      h.remove(HttpHeaderNames.CONTENT_TYPE);
-      h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "POST, GET, OPTIONS");
-      String requested = req.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
-      h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS,
-          requested != null ? requested : "Content-Type, SP-Anonymous");
-      h.set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "3600");
-      ex.send(response);
+      ex.send(Responses.preflight(HttpResponseStatus.OK, req.headers(), "POST, GET, OPTIONS",
+          "Content-Type, SP-Anonymous", 3600));
       return;
     }
     boolean pixel = isPixel(path);
