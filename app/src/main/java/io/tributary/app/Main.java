@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 /** {@code tributary run | query}. */
 @Command(name = "tributary", mixinStandardHelpOptions = true, version = "tributary 0.1.0",
     description = "Self-hostable event data platform: collect, queue, archive and load events.",
-    subcommands = {Main.Run.class, Main.Query.class, Main.Replay.class})
+    subcommands = {Main.Run.class, Main.Query.class, Main.Replay.class, Main.Bench.class})
 public final class Main {
 
   public static void main(String[] args) {
@@ -131,6 +131,18 @@ public final class Main {
       }
       TributaryConfig config = options.load();
       return new ReplayClient(new QueryClient(config, url, token), System.out).run(since, until, type);
+    }
+  }
+
+  @Command(name = "bench", description = "Send load to a running Tributary; report acknowledged "
+      + "events/s, latency, errors and how soon events are queryable.")
+  static final class Bench implements Callable<Integer> {
+    @CommandLine.Mixin ConfigOptions options = new ConfigOptions();
+    @CommandLine.Mixin BenchOptions bench = new BenchOptions();
+
+    @Override
+    public Integer call() {
+      return bench.run(options.load(), System.out);
     }
   }
 }

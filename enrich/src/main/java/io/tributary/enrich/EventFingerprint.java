@@ -59,6 +59,7 @@ public final class EventFingerprint implements Enrichment {
     this.fields = EnumSet.copyOf(fields).toArray(new EventField[0]);
     this.algorithm = algorithm;
     newDigest();
+    this.digest = ThreadLocal.withInitial(this::newDigest);
   }
 
   /** SHA-256 over {@link #DEFAULT_FIELDS}. */
@@ -87,9 +88,12 @@ public final class EventFingerprint implements Enrichment {
       }
       text.append('\u0001');
     }
-    byte[] hash = newDigest().digest(text.toString().getBytes(StandardCharsets.UTF_8));
+    byte[] hash = digest.get().digest(text.toString().getBytes(StandardCharsets.UTF_8));
     event.set(EventField.EVENT_FINGERPRINT, HexFormat.of().formatHex(hash));
   }
+
+  /** Looking a digest up per event costs more than hashing; one per thread is reused. */
+  private final ThreadLocal<MessageDigest> digest;
 
   private MessageDigest newDigest() {
     try {
@@ -125,12 +129,24 @@ public final class EventFingerprint implements Enrichment {
         appendCanonical(out, elements.next());
       }
       out.append(']');
+    } else if (node.isTextual()) {
+      appendString(out, node.textValue());
+    } else if (node.isInt() || node.isLong() || node.isBoolean() || node.isNull()) {
+      out.append(node.asText());
     } else {
       out.append(node.toString());
     }
   }
 
+  /** A JSON string literal, exactly as Jackson writes it; Jackson itself only when escaping is needed. */
   private static void appendString(StringBuilder out, String s) {
-    out.append(TextNode.valueOf(s).toString());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7f && c <= 0x9f || c == 0x2028 || c == 0x2029) {
+        out.append(TextNode.valueOf(s).toString());
+        return;
+      }
+    }
+    out.append('"').append(s).append('"');
   }
 }

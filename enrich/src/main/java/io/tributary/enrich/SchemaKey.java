@@ -45,6 +45,22 @@ public record SchemaKey(
    * @throws IllegalArgumentException naming the URI and the expected form
    */
   public static SchemaKey parse(String uri) {
+    if (uri != null) {
+      SchemaKey known = PARSED.getIfPresent(uri);
+      if (known != null) {
+        return known;
+      }
+    }
+    SchemaKey key = parseUncached(uri);
+    PARSED.put(uri, key);
+    return key;
+  }
+
+  /** Trackers send the same few URIs again and again: parse each once. Bounded; only valid keys. */
+  private static final com.github.benmanes.caffeine.cache.Cache<String, SchemaKey> PARSED =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(10_000).build();
+
+  private static SchemaKey parseUncached(String uri) {
     if (uri == null) {
       throw new IllegalArgumentException("invalid Iglu URI: null; expected "
           + "iglu:<vendor>/<name>/<format>/<model>-<revision>-<addition>");

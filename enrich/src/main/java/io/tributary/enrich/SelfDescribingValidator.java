@@ -81,13 +81,15 @@ public final class SelfDescribingValidator {
     if (key == null || data == null) {
       return;
     }
-    String prefix = where + " (" + key.toUri() + "): ";
     try {
-      for (String message : resolver.validate(key, data)) {
-        failures.add(violation(prefix + message));
+      List<String> messages = resolver.validate(key, data);
+      // The prefix is built only for failures: valid data is the hot path.
+      for (String message : messages) {
+        failures.add(violation(where + " (" + key.toUri() + "): " + message));
       }
     } catch (SchemaResolutionException e) {
-      failures.add(new Failure(BadRowType.RESOLUTION_ERROR, prefix + e.getMessage()));
+      failures.add(new Failure(BadRowType.RESOLUTION_ERROR, where + " (" + key.toUri() + "): "
+          + e.getMessage()));
     }
   }
 
