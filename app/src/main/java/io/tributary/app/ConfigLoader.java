@@ -119,6 +119,7 @@ public final class ConfigLoader {
     check(c.lake().flushBytes() > 0, "lake.flush_bytes must be positive");
     check(c.warehouse().batchMaxEvents() > 0, "warehouse.batch_max_events must be positive");
     check(c.warehouse().batchMaxMillis() > 0, "warehouse.batch_max_millis must be positive");
+    check(c.warehouse().dedupeWindowHours() > 0, "warehouse.dedupe_window_hours must be positive");
     check(c.query().maxRows() > 0, "query.max_rows must be positive");
     Set<String> names = new java.util.HashSet<>();
     Set<String> keys = new java.util.HashSet<>();

@@ -104,7 +104,8 @@ public final class Tributary implements AutoCloseable {
     TributaryConfig.Warehouse w = config.warehouse();
     Duration loadDelay = Duration.ofMillis(w.batchMaxMillis());
     loader = new EventLoader(warehouse, new LoaderSettings("loader", k.enrichedTopic(),
-        w.batchMaxEvents(), loadDelay), clock, EventLoader.ENRICHED);
+        w.batchMaxEvents(), loadDelay, Duration.ofHours(w.dedupeWindowHours())), clock,
+        EventLoader.ENRICHED);
     stage("loader", clientProps, k, k.enrichedTopic(), loader, instanceId);
     BadRowLoader badLoader = new BadRowLoader(warehouse, new LoaderSettings("bad-loader",
         k.badTopic(), w.batchMaxEvents(), loadDelay), clock);

@@ -24,8 +24,10 @@ public final class DuckDbWarehouse implements AutoCloseable {
     StringBuilder sb = new StringBuilder();
     for (EventField f : EventField.values()) {
       sb.append(sb.length() == 0 ? "" : ",\n  ").append(f.column()).append(' ').append(f.type().sql());
+      // No primary key on event_id: DuckDB rewrites a whole key index at every checkpoint, which made
+      // loading slower as the table grew; the loader deduplicates within a time window instead.
       if (constraints && REQUIRED.contains(f)) {
-        sb.append(" NOT NULL").append(f == EventField.EVENT_ID ? " PRIMARY KEY" : "");
+        sb.append(" NOT NULL");
       }
     }
     return sb.toString();
@@ -33,10 +35,28 @@ public final class DuckDbWarehouse implements AutoCloseable {
 
   private final Path file;
   private final DuckDBConnection root;
+  private final boolean eventsHasPrimaryKey;
 
-  private DuckDbWarehouse(Path file, DuckDBConnection root) {
+  private DuckDbWarehouse(Path file, DuckDBConnection root, boolean eventsHasPrimaryKey) {
     this.file = file;
     this.root = root;
+    this.eventsHasPrimaryKey = eventsHasPrimaryKey;
+  }
+
+  /** Tables made by version 0.1 declared event_id a primary key; inserts must then ignore conflicts. */
+  boolean eventsHasPrimaryKey() {
+    return eventsHasPrimaryKey;
+  }
+
+  private static boolean hasPrimaryKey(DuckDBConnection conn, String table) throws SQLException {
+    try (var ps = conn.prepareStatement("SELECT count(*) FROM duckdb_constraints()"
+        + " WHERE table_name = ? AND constraint_type = 'PRIMARY KEY'")) {
+      ps.setString(1, table);
+      try (var rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1) > 0;
+      }
+    }
   }
 
   public static DuckDbWarehouse open(Path file) {
@@ -48,13 +68,14 @@ public final class DuckDbWarehouse implements AutoCloseable {
         st.execute("CREATE TABLE IF NOT EXISTS events (" + eventColumns(true)
             + ",\n  loaded_at TIMESTAMP NOT NULL)");
         addMissingColumns(conn, "events");
+        boolean eventsKey = hasPrimaryKey(conn, "events");
         BadRowLoader.createTable(conn);
         OffsetStore.createTable(conn);
         // Queries come over HTTP: they must not read or write the server's files.
         st.execute("SET enable_external_access = false");
         st.execute("SET lock_configuration = true");
+        return new DuckDbWarehouse(file, conn, eventsKey);
       }
-      return new DuckDbWarehouse(file, conn);
     } catch (SQLException e) {
       throw new ConfigException("cannot open the DuckDB warehouse " + file + ": " + e.getMessage()
           + " (is another Tributary process using this data directory?)", e);
@@ -91,7 +112,7 @@ public final class DuckDbWarehouse implements AutoCloseable {
       props.setProperty("duckdb.read_only", "true");
       DuckDBConnection conn = (DuckDBConnection) DriverManager.getConnection(
           "jdbc:duckdb:" + file.toAbsolutePath(), props);
-      return new DuckDbWarehouse(file, conn);
+      return new DuckDbWarehouse(file, conn, false);
     } catch (SQLException e) {
       throw new ConfigException("cannot open " + file + " read-only: " + e.getMessage(), e);
     }

@@ -35,11 +35,19 @@ public final class EventLoader extends MicroBatchLoader<EnrichedEvent> {
           .map(CanonicalEvent::toEnriched).toList();
 
   private final RecordDecoder decoder;
+  private final String insert;
 
   public EventLoader(DuckDbWarehouse warehouse, LoaderSettings settings, Clock clock,
       RecordDecoder decoder) {
     super(warehouse, settings, clock, "events", DuckDbWarehouse.eventColumns(false));
     this.decoder = decoder;
+    // BY NAME: tables made by older versions have their columns in another order. The window bound
+    // is a constant for the batch, so DuckDB skips row groups of older events by their min/max.
+    this.insert = "INSERT " + (warehouse.eventsHasPrimaryKey() ? "OR IGNORE " : "")
+        + "INTO events BY NAME SELECT s.*, now()::TIMESTAMP AS loaded_at FROM %1$s s"
+        + " WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = s.event_id"
+        + " AND e.received_at >= (SELECT min(received_at) FROM %1$s) - INTERVAL "
+        + settings.dedupeWindow().toSeconds() + " SECOND)";
   }
 
   @Override
@@ -54,9 +62,7 @@ public final class EventLoader extends MicroBatchLoader<EnrichedEvent> {
 
   @Override
   String insertSql(String stagingTable) {
-    // BY NAME: tables made by older versions have their columns in another order.
-    return "INSERT OR IGNORE INTO events BY NAME SELECT *, now()::TIMESTAMP AS loaded_at FROM "
-        + stagingTable;
+    return String.format(insert, stagingTable);
   }
 
   @Override

@@ -9,12 +9,23 @@ import java.time.Duration;
  * oldest record has waited {@code maxDelay}, whichever comes first.
  *
  * @param consumer name under which offsets are stored (one per loading pipeline)
+ * @param dedupeWindow an event whose id was loaded less than this long before (by receive time) is
+ *     not loaded again
  */
-public record LoaderSettings(String consumer, String topic, int maxEvents, Duration maxDelay) {
+public record LoaderSettings(String consumer, String topic, int maxEvents, Duration maxDelay,
+    Duration dedupeWindow) {
+
+  public static final Duration DEFAULT_DEDUPE_WINDOW = Duration.ofHours(24);
+
+  public LoaderSettings(String consumer, String topic, int maxEvents, Duration maxDelay) {
+    this(consumer, topic, maxEvents, maxDelay, DEFAULT_DEDUPE_WINDOW);
+  }
+
   public LoaderSettings {
     requireNonNull(consumer, "consumer is null");
     requireNonNull(topic, "topic is null");
     requireNonNull(maxDelay, "maxDelay is null");
+    requireNonNull(dedupeWindow, "dedupeWindow is null");
     if (maxEvents < 1) {
       throw new IllegalArgumentException("maxEvents must be positive: " + maxEvents);
     }

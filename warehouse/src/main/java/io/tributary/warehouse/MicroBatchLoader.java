@@ -128,6 +128,10 @@ abstract class MicroBatchLoader<T> implements PartitionedSink, HealthCheck {
   }
 
   private int commitBatch() throws SQLException {
+    // The appender's rows are not undone by a rollback: a failed batch may have left some behind.
+    try (Statement st = conn.createStatement()) {
+      st.execute("DELETE FROM " + staging);
+    }
     Set<String> seen = new HashSet<>();
     try (DuckDBAppender appender = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, staging)) {
       for (List<T> rows : pending.values()) {
