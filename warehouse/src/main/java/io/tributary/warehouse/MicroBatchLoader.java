@@ -128,6 +128,7 @@ abstract class MicroBatchLoader<T> implements PartitionedSink, HealthCheck {
   }
 
   private int commitBatch() throws SQLException {
+    long start = System.nanoTime();
     // The appender's rows are not undone by a rollback: a failed batch may have left some behind.
     try (Statement st = conn.createStatement()) {
       st.execute("DELETE FROM " + staging);
@@ -143,13 +144,21 @@ abstract class MicroBatchLoader<T> implements PartitionedSink, HealthCheck {
       }
       appender.flush();
     }
+    long appended = System.nanoTime();
     int inserted;
     try (Statement st = conn.createStatement()) {
       inserted = st.executeUpdate(insertSql(staging));
       st.execute("DELETE FROM " + staging);
     }
     OffsetStore.write(conn, settings.consumer(), settings.topic(), pendingOffsets);
+    long written = System.nanoTime();
     conn.commit();
+    long committed = System.nanoTime();
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("{}: {} rows in {} ms (append {} ms, insert {} ms, commit {} ms)", name(), inserted,
+          (committed - start) / 1_000_000, (appended - start) / 1_000_000,
+          (written - appended) / 1_000_000, (committed - written) / 1_000_000);
+    }
     return inserted;
   }
 
