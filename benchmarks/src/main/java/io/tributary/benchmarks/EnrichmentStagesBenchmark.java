@@ -9,33 +9,18 @@ import io.tributary.enrich.SnowplowAdapter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The steps of EnrichmentBenchmark.snowplowRecord one by one, per event, on the same inputs (10
  * events per tp2 record, 50 records/user agents): where the time of the enrich stage goes.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class EnrichmentStagesBenchmark {
+public class EnrichmentStagesBenchmark extends ThroughputBenchmark {
   static final int EVENTS = EnrichmentBenchmark.SNOWPLOW_EVENTS;
   static final int RECORDS = EnrichmentBenchmark.SNOWPLOW_RECORDS;
 

@@ -5,30 +5,15 @@ import io.tributary.core.SegmentLimits;
 import io.tributary.core.SegmentRequestChecker;
 import io.tributary.enrich.AdapterResult;
 import io.tributary.enrich.SnowplowAdapter;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What the collector does before acknowledging a Segment batch (one streaming pass of
  * SegmentRequestChecker), and the Snowplow tp2 adapter of the enrich stage. Scores are events/s.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class RequestParsingBenchmark {
+public class RequestParsingBenchmark extends ThroughputBenchmark {
   static final int SEGMENT_EVENTS = 100;
   static final int SNOWPLOW_EVENTS = 10;
 

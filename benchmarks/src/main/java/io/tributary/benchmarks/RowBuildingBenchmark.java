@@ -3,30 +3,15 @@ package io.tributary.benchmarks;
 import io.tributary.core.EnrichedEvent;
 import io.tributary.core.EnrichedEventCodec;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The enriched topic's format: encode (enrich's output) and decode (the loader's input path, before
  * it builds a row) of one fully enriched Snowplow event. Scores are events/s.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class RowBuildingBenchmark {
+public class RowBuildingBenchmark extends ThroughputBenchmark {
   private EnrichedEvent event;
   private byte[] json;
 
