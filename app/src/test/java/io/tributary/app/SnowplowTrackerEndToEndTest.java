@@ -392,23 +392,8 @@ class SnowplowTrackerEndToEndTest {
   // ---- helpers ----------------------------------------------------------------------------------
 
   private Path writeConfig() throws IOException {
-    String yaml = """
-        data_dir: '%s'
-        admin_token: %s
-        http:
-          bind: 127.0.0.1
-          port: 0
-        kafka:
-          partitions: 2
-        lake:
-          flush_seconds: 1
-        warehouse:
-          batch_max_millis: 200
-        query:
-          max_rows: 1000000
-        sources:
-          - name: web
-            write_key: %s
+    Path file = TestTributary.writeConfig(dir, 0, true);
+    Files.writeString(file, Files.readString(file) + """
         schemas:
           registries:
             - name: custom
@@ -420,10 +405,7 @@ class SnowplowTrackerEndToEndTest {
               type: directory
               path: '%s'
               priority: 1
-        """.formatted(dir.resolve("data"), ADMIN_TOKEN, WRITE_KEY, custom,
-        IGLU_CENTRAL.toAbsolutePath().normalize());
-    Path file = dir.resolve("tributary.yaml");
-    Files.writeString(file, yaml);
+        """.formatted(custom, IGLU_CENTRAL.toAbsolutePath().normalize()));
     return file;
   }
 
