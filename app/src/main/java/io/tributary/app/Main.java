@@ -53,7 +53,7 @@ public final class Main {
     }
   }
 
-  @Command(name = "run", description = "Start Tributary (broker, collector, archiver, loader).")
+  @Command(name = "run", mixinStandardHelpOptions = true, description = "Start Tributary (broker, collector, enrich, archivers, loaders).")
   static final class Run implements Callable<Integer> {
     @CommandLine.Mixin ConfigOptions options = new ConfigOptions();
 
@@ -77,7 +77,7 @@ public final class Main {
     }
   }
 
-  @Command(name = "query", description = "Run a read-only SQL query against the warehouse.")
+  @Command(name = "query", mixinStandardHelpOptions = true, description = "Run a read-only SQL query against the warehouse.")
   static final class Query implements Callable<Integer> {
     @CommandLine.Mixin ConfigOptions options = new ConfigOptions();
 
@@ -102,7 +102,7 @@ public final class Main {
     }
   }
 
-  @Command(name = "replay", description = "Re-inject stored bad rows after fixing schemas or config.")
+  @Command(name = "replay", mixinStandardHelpOptions = true, description = "Re-inject stored bad rows after fixing schemas or config.")
   static final class Replay implements Callable<Integer> {
     @CommandLine.Mixin ConfigOptions options = new ConfigOptions();
 
@@ -134,7 +134,7 @@ public final class Main {
     }
   }
 
-  @Command(name = "bench", description = "Send load to a running Tributary; report acknowledged "
+  @Command(name = "bench", mixinStandardHelpOptions = true, description = "Send load to a running Tributary; report acknowledged "
       + "events/s, latency, errors and how soon events are queryable.")
   static final class Bench implements Callable<Integer> {
     @CommandLine.Mixin ConfigOptions options = new ConfigOptions();
