@@ -1,8 +1,5 @@
 package io.tributary.warehouse;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.tributary.core.CanonicalEvent;
-import io.tributary.core.EnrichedEvent;
 import io.tributary.core.EnrichedEventCodec;
 import io.tributary.core.EventField;
 import io.tributary.core.RawRecordCodec;
@@ -10,29 +7,30 @@ import io.tributary.core.SegmentNormalizer;
 import io.tributary.core.SourcedRecord;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.duckdb.DuckDBAppender;
 
 /** Loads events into the {@code events} table, exactly once (see {@link MicroBatchLoader}). */
-public final class EventLoader extends MicroBatchLoader<EnrichedEvent> {
+public final class EventLoader extends MicroBatchLoader<Object[]> {
 
-  /** Turns one topic record into the events it holds. May throw for an unreadable record. */
+  /**
+   * Turns one topic record into the rows it holds, column values indexed by {@link
+   * EventField#ordinal()} (see {@link EnrichedRow#decode}). May throw for an unreadable record.
+   */
   @FunctionalInterface
   public interface RecordDecoder {
-    List<EnrichedEvent> decode(SourcedRecord record);
+    List<Object[]> decode(SourcedRecord record);
   }
 
   /** Records of the enriched topic: one event each. */
   public static final RecordDecoder ENRICHED =
-      r -> List.of(EnrichedEventCodec.decode(r.value()));
+      r -> List.<Object[]>of(EnrichedRow.decode(r.value()));
 
   /** Raw Segment-API records, normalised but neither validated nor enriched. */
   public static final RecordDecoder RAW_SEGMENT = r ->
       SegmentNormalizer.normalize(RawRecordCodec.decode(r.value())).stream()
-          .map(CanonicalEvent::toEnriched).toList();
+          .map(e -> EnrichedRow.decode(EnrichedEventCodec.encode(e.toEnriched()))).toList();
 
   private final RecordDecoder decoder;
   private final String insert;
@@ -51,13 +49,13 @@ public final class EventLoader extends MicroBatchLoader<EnrichedEvent> {
   }
 
   @Override
-  List<EnrichedEvent> decode(SourcedRecord record) {
+  List<Object[]> decode(SourcedRecord record) {
     return decoder.decode(record);
   }
 
   @Override
-  String idOf(EnrichedEvent row) {
-    return row.eventId();
+  String idOf(Object[] row) {
+    return (String) row[EventField.EVENT_ID.ordinal()];
   }
 
   @Override
@@ -66,21 +64,20 @@ public final class EventLoader extends MicroBatchLoader<EnrichedEvent> {
   }
 
   @Override
-  void appendRow(DuckDBAppender a, EnrichedEvent e) throws SQLException {
+  void appendRow(DuckDBAppender a, Object[] row) throws SQLException {
     a.beginRow();
     for (EventField f : EventField.values()) {
-      Object v = e.get(f);
+      Object v = row[f.ordinal()];
       if (v == null) {
         a.appendNull();
         continue;
       }
       switch (f.type()) {
-        case STRING -> a.append((String) v);
-        case TIMESTAMP -> a.append(LocalDateTime.ofInstant((Instant) v, ZoneOffset.UTC));
+        case STRING, JSON -> a.append((String) v);
+        case TIMESTAMP -> a.append((LocalDateTime) v);
         case INTEGER -> a.append((int) (Integer) v);
         case DOUBLE -> a.append((double) (Double) v);
         case BOOLEAN -> a.append((boolean) (Boolean) v);
-        case JSON -> a.append(((JsonNode) v).toString());
       }
     }
     a.endRow();
