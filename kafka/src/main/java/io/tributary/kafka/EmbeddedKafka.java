@@ -46,8 +46,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     long startNanos = System.nanoTime();
     try {
       Files.createDirectories(logDir);
-      int brokerPort = freePort();
-      int controllerPort = freePort();
+      int[] ports = freePorts(2);
+      int brokerPort = ports[0];
+      int controllerPort = ports[1];
       Properties props = new Properties();
       props.put("process.roles", "broker,controller");
       props.put("node.id", String.valueOf(NODE_ID));
@@ -110,10 +111,23 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
+  /** Distinct free ports: all sockets stay open until every port is chosen, so none repeats. */
+  private static int[] freePorts(int count) throws IOException {
+    ServerSocket[] sockets = new ServerSocket[count];
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        sockets[i].setReuseAddress(true);
+        ports[i] = sockets[i].getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket socket : sockets) {
+        if (socket != null) {
+          socket.close();
+        }
+      }
     }
   }
 
