@@ -75,32 +75,11 @@ final class BenchOptions {
     BenchMode benchMode = BenchMode.parse(mode);
     Duration runFor = duration != null ? parseDuration("--duration", duration)
         : count == null ? Duration.ofSeconds(30) : null;
-    return new LoadGeneratorSettings(URI.create(url != null ? url : defaultUrl(config)),
-        writeKey != null ? writeKey : defaultWriteKey(config), token != null ? token : adminToken(config),
+    return new LoadGeneratorSettings(URI.create(url != null ? url : QueryClient.defaultUrl(config)),
+        writeKey != null ? writeKey : Credentials.firstWriteKey(config),
+        token != null ? token : Credentials.adminToken(config),
         benchMode, batch, connections, rate, runFor, count == null ? 0 : count, eventBytes,
         parseDuration("--timeout", timeout), freshnessSamples);
-  }
-
-  /** As {@code query} does: the configured address, with a wildcard bind reached on loopback. */
-  static String defaultUrl(TributaryConfig config) {
-    String host = config.http().bind().equals("0.0.0.0") ? "127.0.0.1" : config.http().bind();
-    return "http://" + host + ":" + config.http().port();
-  }
-
-  static String defaultWriteKey(TributaryConfig config) {
-    if (!config.sources().isEmpty()) {
-      return config.sources().get(0).writeKey();
-    }
-    Credentials stored = Credentials.read(config.dataPath().resolve(Credentials.FILE));
-    return stored == null || stored.sources().isEmpty() ? null : stored.sources().get(0).writeKey();
-  }
-
-  static String adminToken(TributaryConfig config) {
-    if (config.adminToken() != null) {
-      return config.adminToken();
-    }
-    Credentials stored = Credentials.read(config.dataPath().resolve(Credentials.FILE));
-    return stored == null ? null : stored.adminToken();
   }
 
   /** {@code 30s}, {@code 2m}, {@code 1h}, {@code 500ms}, {@code 1.5s}; a bare number is seconds. */

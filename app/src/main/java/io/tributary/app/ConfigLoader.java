@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tributary.core.ConfigException;
+import io.tributary.core.EventField;
+import io.tributary.core.FieldType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -181,18 +183,18 @@ public final class ConfigLoader {
           "enrichments.geo.database: no file at " + e.geo().database());
     }
     for (String f : e.pii().fields()) {
-      check(io.tributary.core.EventField.ofColumn(f) != null,
+      check(EventField.ofColumn(f) != null,
           "enrichments.pii.fields: '" + f + "' is not a column of events");
     }
     for (String f : e.pii().jsonPaths().keySet()) {
-      io.tributary.core.EventField field = io.tributary.core.EventField.ofColumn(f);
-      check(field != null && field.type() == io.tributary.core.FieldType.JSON,
+      EventField field = EventField.ofColumn(f);
+      check(field != null && field.type() == FieldType.JSON,
           "enrichments.pii.json_paths: '" + f + "' is not a JSON column of events");
     }
     check(e.pii().salt() == null || !e.pii().salt().isEmpty(), "enrichments.pii.salt must not be empty");
     if (e.fingerprint().fields() != null) {
       for (String f : e.fingerprint().fields()) {
-        check(io.tributary.core.EventField.ofColumn(f) != null,
+        check(EventField.ofColumn(f) != null,
             "enrichments.fingerprint.fields: '" + f + "' is not a column of events");
       }
     }

@@ -54,6 +54,24 @@ public record Credentials(
         config.sources().isEmpty() ? sources : config.sources());
   }
 
+  /** The admin token a client should send: the config's, else the data dir's; null when none. */
+  static String adminToken(TributaryConfig config) {
+    if (config.adminToken() != null) {
+      return config.adminToken();
+    }
+    Credentials stored = read(config.dataPath().resolve(FILE));
+    return stored == null ? null : stored.adminToken();
+  }
+
+  /** The first source's write key: the config's, else the data dir's; null when none. */
+  static String firstWriteKey(TributaryConfig config) {
+    if (!config.sources().isEmpty()) {
+      return config.sources().get(0).writeKey();
+    }
+    Credentials stored = read(config.dataPath().resolve(FILE));
+    return stored == null || stored.sources().isEmpty() ? null : stored.sources().get(0).writeKey();
+  }
+
   /** The stored credentials, or null when the data dir has none. */
   public static Credentials read(Path file) {
     if (!Files.exists(file)) {

@@ -53,6 +53,19 @@ public final class Main {
     }
   }
 
+  /** Where the running server is, for the commands that talk to it. */
+  static class ServerOptions {
+    @Option(names = "--url", description = "server URL (default from the config: http://bind:port)")
+    String url;
+
+    @Option(names = "--token", description = "admin token (default from the config or the data dir)")
+    String token;
+
+    QueryClient client(TributaryConfig config) {
+      return new QueryClient(config, url, token);
+    }
+  }
+
   @Command(name = "run", mixinStandardHelpOptions = true, description = "Start Tributary (broker, collector, enrich, archivers, loaders).")
   static final class Run implements Callable<Integer> {
     @CommandLine.Mixin ConfigOptions options = new ConfigOptions();
@@ -84,11 +97,7 @@ public final class Main {
     @Parameters(index = "0", description = "SQL, e.g. \"select event_name, count(*) from events group by 1\"")
     String sql;
 
-    @Option(names = "--url", description = "server URL (default from the config: http://bind:port)")
-    String url;
-
-    @Option(names = "--token", description = "admin token (default from the config or the data dir)")
-    String token;
+    @CommandLine.Mixin ServerOptions server = new ServerOptions();
 
     @Option(names = "--format", description = "table or json (default table)")
     String format = "table";
@@ -96,8 +105,7 @@ public final class Main {
     @Override
     public Integer call() {
       TributaryConfig config = options.load();
-      QueryClient client = new QueryClient(config, url, token);
-      System.out.println(client.run(sql, format.equals("json")));
+      System.out.println(server.client(config).run(sql, format.equals("json")));
       return 0;
     }
   }
@@ -118,11 +126,7 @@ public final class Main {
     @Option(names = "--type", description = "only this bad row type, e.g. schema_violation")
     String type;
 
-    @Option(names = "--url", description = "server URL (default from the config)")
-    String url;
-
-    @Option(names = "--token", description = "admin token (default from the config or the data dir)")
-    String token;
+    @CommandLine.Mixin ServerOptions server = new ServerOptions();
 
     @Override
     public Integer call() {
@@ -130,7 +134,7 @@ public final class Main {
         throw new QueryClient.QueryFailed("only 'replay bad' is supported, not 'replay " + what + "'");
       }
       TributaryConfig config = options.load();
-      return new ReplayClient(new QueryClient(config, url, token), System.out).run(since, until, type);
+      return new ReplayClient(server.client(config), System.out).run(since, until, type);
     }
   }
 

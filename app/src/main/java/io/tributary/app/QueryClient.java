@@ -35,19 +35,17 @@ final class QueryClient {
   private final String url;
   private final String token;
 
+  /** @param url server URL, or null for {@link #defaultUrl}; @param token null for the stored one */
   QueryClient(TributaryConfig config, String url, String token) {
     this.config = config;
-    String host = config.http().bind().equals("0.0.0.0") ? "127.0.0.1" : config.http().bind();
-    this.url = url != null ? url : "http://" + host + ":" + config.http().port();
-    this.token = token != null ? token : adminToken(config);
+    this.url = url != null ? url : defaultUrl(config);
+    this.token = token != null ? token : Credentials.adminToken(config);
   }
 
-  private static String adminToken(TributaryConfig config) {
-    if (config.adminToken() != null) {
-      return config.adminToken();
-    }
-    Credentials stored = Credentials.read(config.dataPath().resolve(Credentials.FILE));
-    return stored == null ? null : stored.adminToken();
+  /** The configured address, with a wildcard bind reached on loopback. */
+  static String defaultUrl(TributaryConfig config) {
+    String host = config.http().bind().equals("0.0.0.0") ? "127.0.0.1" : config.http().bind();
+    return "http://" + host + ":" + config.http().port();
   }
 
   String url() {

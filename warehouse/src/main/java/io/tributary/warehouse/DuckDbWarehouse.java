@@ -14,7 +14,6 @@ import org.duckdb.DuckDBConnection;
  * reader in Tributary goes through {@link #newConnection()} of this one instance.
  */
 public final class DuckDbWarehouse implements AutoCloseable {
-  static final String OFFSETS_TABLE = OffsetStore.TABLE;
   private static final java.util.Set<EventField> REQUIRED = java.util.EnumSet.of(EventField.EVENT_ID,
       EventField.SOURCE, EventField.EVENT_TYPE, EventField.RECEIVED_AT, EventField.EVENT_TIME,
       EventField.RAW_ID);
