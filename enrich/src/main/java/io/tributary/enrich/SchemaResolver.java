@@ -63,6 +63,8 @@ public final class SchemaResolver {
   private final List<RegistryEntry> registries;
   private final Cache<SchemaKey, Found> found;
   private final Cache<SchemaKey, Miss> misses;
+  /** Bumped by {@link #invalidateAll}: a lookup that began before it must not cache its answer. */
+  private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
   /** With {@link Config#DEFAULT} and the system ticker. */
   public SchemaResolver(List<RegistryEntry> registries) {
@@ -140,6 +142,7 @@ public final class SchemaResolver {
 
   /** Forgets every cached schema and miss (e.g. after publishing schemas). */
   public void invalidateAll() {
+    generation.incrementAndGet();
     found.invalidateAll();
     misses.invalidateAll();
   }
@@ -152,13 +155,20 @@ public final class SchemaResolver {
     }
     Miss miss = misses.getIfPresent(key);
     if (miss == null) {
+      long before = generation.get();
       Lookup lookup = lookUp(key);
+      // An invalidation during the lookup means registries changed: answer, but do not cache.
+      boolean cacheable = generation.get() == before;
       if (lookup.found() != null) {
-        found.put(key, lookup.found());
+        if (cacheable) {
+          found.put(key, lookup.found());
+        }
         return lookup.found();
       }
       miss = lookup.miss();
-      misses.put(key, miss);
+      if (cacheable) {
+        misses.put(key, miss);
+      }
     }
     if (!miss.errors().isEmpty()) {
       throw new SchemaResolutionException("schema " + key.toUri()
