@@ -8,6 +8,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The DuckDB database file and its schema. DuckDB allows one writing process per file, so every
@@ -32,14 +34,103 @@ public final class DuckDbWarehouse implements AutoCloseable {
     return sb.toString();
   }
 
-  private final Path file;
-  private final DuckDBConnection root;
-  private final boolean eventsHasPrimaryKey;
+  private static final Logger LOG = LoggerFactory.getLogger(DuckDbWarehouse.class);
 
-  private DuckDbWarehouse(Path file, DuckDBConnection root, boolean eventsHasPrimaryKey) {
+  private final Path file;
+  private final boolean eventsHasPrimaryKey;
+  private final boolean readOnly;
+  private volatile DuckDBConnection root;
+  private volatile int generation;
+  /** Connections handed out, closed on {@link #reopen}: the old instance must be gone first. */
+  private final java.util.Set<DuckDBConnection> handedOut = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private DuckDbWarehouse(Path file, DuckDBConnection root, boolean eventsHasPrimaryKey,
+      boolean readOnly) {
     this.file = file;
     this.root = root;
     this.eventsHasPrimaryKey = eventsHasPrimaryKey;
+    this.readOnly = readOnly;
+  }
+
+  /**
+   * Whether DuckDB refuses all work after a fatal error (e.g. the disk filled up during a
+   * checkpoint): such a database must be opened again, which {@link #reopen} does.
+   */
+  public static boolean isInvalidated(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      String message = t.getMessage();
+      if (message != null && message.contains("database has been invalidated")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Changes each time the database is opened again; connections of an older one are dead. */
+  public int generation() {
+    return generation;
+  }
+
+  /**
+   * Opens the database again after DuckDB invalidated it, unless that was already done since
+   * {@code failedGeneration}. On success the committed data is back (DuckDB replays its WAL);
+   * connections of the old instance keep failing and must be replaced.
+   *
+   * @return whether a usable instance is open now
+   */
+  public synchronized boolean reopen(int failedGeneration) {
+    if (generation != failedGeneration) {
+      return true;
+    }
+    // DuckDB will not attach the file again while any connection keeps the dead instance alive.
+    if (root != null) {
+      closeQuietly(root);
+    }
+    handedOut.forEach(DuckDbWarehouse::closeQuietly);
+    handedOut.clear();
+    root = null;
+    try {
+      reconnect();
+      return true;
+    } catch (SQLException e) {
+      LOG.warn("cannot reopen the DuckDB warehouse {} yet: {}", file, e.getMessage());
+      return false;
+    }
+  }
+
+  /** Opens the file again after {@link #reopen} closed it (retried until it succeeds). */
+  private synchronized DuckDBConnection reconnect() throws SQLException {
+    if (root == null) {
+      root = connect(file, readOnly);
+      generation++;
+      LOG.warn("Reopened the DuckDB warehouse {} after a fatal error", file);
+    }
+    return root;
+  }
+
+  private static void closeQuietly(DuckDBConnection conn) {
+    try {
+      conn.close();
+    } catch (SQLException | RuntimeException e) {
+      LOG.debug("closing a connection of the invalidated instance", e);
+    }
+  }
+
+  private static DuckDBConnection connect(Path file, boolean readOnly) throws SQLException {
+    java.util.Properties props = new java.util.Properties();
+    if (readOnly) {
+      props.setProperty("duckdb.read_only", "true");
+    }
+    DuckDBConnection conn = (DuckDBConnection) DriverManager.getConnection(
+        "jdbc:duckdb:" + file.toAbsolutePath(), props);
+    if (!readOnly) {
+      try (Statement st = conn.createStatement()) {
+        // Queries come over HTTP: they must not read or write the server's files.
+        st.execute("SET enable_external_access = false");
+        st.execute("SET lock_configuration = true");
+      }
+    }
+    return conn;
   }
 
   /** Tables made by version 0.1 declared event_id a primary key; inserts must then ignore conflicts. */
@@ -61,20 +152,18 @@ public final class DuckDbWarehouse implements AutoCloseable {
   public static DuckDbWarehouse open(Path file) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      DuckDBConnection conn =
-          (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
-      try (Statement st = conn.createStatement()) {
+      boolean eventsKey;
+      try (DuckDBConnection setup = (DuckDBConnection) DriverManager.getConnection(
+              "jdbc:duckdb:" + file.toAbsolutePath());
+          Statement st = setup.createStatement()) {
         st.execute("CREATE TABLE IF NOT EXISTS events (" + eventColumns(true)
             + ",\n  loaded_at TIMESTAMP NOT NULL)");
-        addMissingColumns(conn, "events");
-        boolean eventsKey = hasPrimaryKey(conn, "events");
-        BadRowLoader.createTable(conn);
-        OffsetStore.createTable(conn);
-        // Queries come over HTTP: they must not read or write the server's files.
-        st.execute("SET enable_external_access = false");
-        st.execute("SET lock_configuration = true");
-        return new DuckDbWarehouse(file, conn, eventsKey);
+        addMissingColumns(setup, "events");
+        eventsKey = hasPrimaryKey(setup, "events");
+        BadRowLoader.createTable(setup);
+        OffsetStore.createTable(setup);
       }
+      return new DuckDbWarehouse(file, connect(file, false), eventsKey, false);
     } catch (SQLException e) {
       throw new ConfigException("cannot open the DuckDB warehouse " + file + ": " + e.getMessage()
           + " (is another Tributary process using this data directory?)", e);
@@ -107,11 +196,7 @@ public final class DuckDbWarehouse implements AutoCloseable {
   /** Opens an existing file for reading only, as a second process may while no writer runs. */
   public static DuckDbWarehouse openReadOnly(Path file) {
     try {
-      java.util.Properties props = new java.util.Properties();
-      props.setProperty("duckdb.read_only", "true");
-      DuckDBConnection conn = (DuckDBConnection) DriverManager.getConnection(
-          "jdbc:duckdb:" + file.toAbsolutePath(), props);
-      return new DuckDbWarehouse(file, conn, false);
+      return new DuckDbWarehouse(file, connect(file, true), false, true);
     } catch (SQLException e) {
       throw new ConfigException("cannot open " + file + " read-only: " + e.getMessage(), e);
     }
@@ -119,7 +204,19 @@ public final class DuckDbWarehouse implements AutoCloseable {
 
   /** A new connection to the same database (for one thread at a time). */
   public DuckDBConnection newConnection() throws SQLException {
-    return root.duplicate();
+    handedOut.removeIf(DuckDbWarehouse::isClosed);
+    DuckDBConnection current = root;
+    DuckDBConnection conn = (current != null ? current : reconnect()).duplicate();
+    handedOut.add(conn);
+    return conn;
+  }
+
+  private static boolean isClosed(DuckDBConnection conn) {
+    try {
+      return conn.isClosed();
+    } catch (SQLException e) {
+      return true;
+    }
   }
 
   public Path file() {
@@ -128,8 +225,12 @@ public final class DuckDbWarehouse implements AutoCloseable {
 
   @Override
   public void close() {
+    DuckDBConnection current = root;
+    if (current == null) {
+      return;
+    }
     try {
-      root.close();
+      current.close();
     } catch (SQLException e) {
       // closing on shutdown; nothing to recover
     }

@@ -30,7 +30,11 @@ import org.slf4j.LoggerFactory;
 abstract class MicroBatchLoader<T> implements PartitionedSink, HealthCheck {
   private static final Logger LOG = LoggerFactory.getLogger(MicroBatchLoader.class);
 
-  private final DuckDBConnection conn;
+  private final DuckDbWarehouse warehouse;
+  private final String table;
+  private final String stagingColumns;
+  private DuckDBConnection conn;
+  private int connGeneration;
   private final LoaderSettings settings;
   private final Clock clock;
   private final String staging;
@@ -47,14 +51,53 @@ abstract class MicroBatchLoader<T> implements PartitionedSink, HealthCheck {
     this.settings = settings;
     this.clock = clock;
     this.staging = "_tributary_staging_" + table;
+    this.warehouse = warehouse;
+    this.table = table;
+    this.stagingColumns = stagingColumns;
+    connect();
+  }
+
+  /** A connection to the current database instance, with this loader's staging table. */
+  private void connect() {
+    int generation = warehouse.generation();
+    if (conn != null && connGeneration == generation) {
+      return;
+    }
+    closeConnection();
     try {
-      this.conn = warehouse.newConnection();
-      try (Statement st = conn.createStatement()) {
+      DuckDBConnection fresh = warehouse.newConnection();
+      try (Statement st = fresh.createStatement()) {
         st.execute("CREATE TEMP TABLE IF NOT EXISTS " + staging + " (" + stagingColumns + ")");
       }
-      conn.setAutoCommit(false);
+      fresh.setAutoCommit(false);
+      conn = fresh;
+      connGeneration = generation;
     } catch (SQLException e) {
-      throw new RetriableException("cannot prepare the " + table + " loader: " + e.getMessage(), e);
+      throw failure("cannot prepare the " + table + " loader", e);
+    }
+  }
+
+  /**
+   * A retriable failure. The connection is dropped (after a failed commit DuckDB may leave it with
+   * no transaction to use), and if DuckDB invalidated the whole database (a fatal I/O error such
+   * as a full disk) that is opened again, so the runner's retry starts clean.
+   */
+  private RetriableException failure(String what, Exception e) {
+    closeConnection();
+    if (DuckDbWarehouse.isInvalidated(e)) {
+      warehouse.reopen(connGeneration);
+    }
+    return new RetriableException(what + ": " + e.getMessage(), e);
+  }
+
+  private void closeConnection() {
+    if (conn != null) {
+      try {
+        conn.close();
+      } catch (SQLException e) {
+        LOG.debug("closing {} connection", name(), e);
+      }
+      conn = null;
     }
   }
 
@@ -71,13 +114,14 @@ abstract class MicroBatchLoader<T> implements PartitionedSink, HealthCheck {
 
   @Override
   public Map<Integer, Long> open(Collection<Integer> partitions) {
+    connect();
     try {
       Map<Integer, Long> stored =
           OffsetStore.read(conn, settings.consumer(), settings.topic(), partitions);
       conn.commit();
       return stored;
     } catch (SQLException e) {
-      throw new RetriableException("cannot read stored offsets: " + e.getMessage(), e);
+      throw failure("cannot read stored offsets", e);
     }
   }
 
@@ -112,13 +156,13 @@ abstract class MicroBatchLoader<T> implements PartitionedSink, HealthCheck {
       return Map.of();
     }
     try {
+      connect();
       int inserted = commitBatch();
       loaded.addAndGet(inserted);
       duplicates.addAndGet(pendingCount - inserted);
     } catch (SQLException | RuntimeException e) {
       rollbackQuietly();
-      throw new RetriableException(name() + ": loading " + pendingCount + " rows failed: "
-          + e.getMessage(), e);
+      throw failure(name() + ": loading " + pendingCount + " rows failed", e);
     }
     Map<Integer, Long> done = new HashMap<>(pendingOffsets);
     pending.clear();
@@ -163,6 +207,9 @@ abstract class MicroBatchLoader<T> implements PartitionedSink, HealthCheck {
   }
 
   private void rollbackQuietly() {
+    if (conn == null) {
+      return;
+    }
     try {
       conn.rollback();
     } catch (SQLException e) {
@@ -203,10 +250,6 @@ abstract class MicroBatchLoader<T> implements PartitionedSink, HealthCheck {
 
   @Override
   public void close() {
-    try {
-      conn.close();
-    } catch (SQLException e) {
-      LOG.debug("closing {} connection", name(), e);
-    }
+    closeConnection();
   }
 }
