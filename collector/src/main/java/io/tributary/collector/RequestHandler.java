@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
 @ChannelHandler.Sharable
 final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
+  private final StoreFailureLog storeFailures = new StoreFailureLog(LOG);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> BATCH_PATHS = Set.of("batch", "import", "b");
 
@@ -182,7 +183,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       if (error == null) {
         ex.respond(HttpResponseStatus.OK, Responses.SUCCESS);
       } else {
-        LOG.warn("could not store a request from source {}: {}", source, error.getMessage());
+        storeFailures.failed("a request from source " + source, error);
         FullHttpResponse response = Responses.json(HttpResponseStatus.SERVICE_UNAVAILABLE,
             Responses.error("could not store the events, retry later"));
         response.headers().set(HttpHeaderNames.RETRY_AFTER, "5");

@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SnowplowEndpoints {
   private static final Logger LOG = LoggerFactory.getLogger(SnowplowEndpoints.class);
+  private final StoreFailureLog storeFailures = new StoreFailureLog(LOG);
   static final String TP2 = "/com.snowplowanalytics.snowplow/tp2";
   static final String SIZE_VIOLATION_HEADER = RawRecord.SIZE_VIOLATION_HEADER;
   /** Snowplow's network user id for anonymous tracking. */
@@ -140,7 +141,7 @@ final class SnowplowEndpoints {
     String cookie = anonymous ? null : nuid;
     sink.append(raw).whenComplete((ok, error) -> {
       if (error != null) {
-        LOG.warn("could not store a Snowplow request: {}", error.getMessage());
+        storeFailures.failed("a Snowplow request", error);
         FullHttpResponse response = Responses.json(HttpResponseStatus.SERVICE_UNAVAILABLE,
             Responses.error("could not store the events, retry later"));
         response.headers().set(HttpHeaderNames.RETRY_AFTER, "5");

@@ -6,6 +6,7 @@ import io.tributary.core.RawRecord;
 import io.tributary.core.RawRecordCodec;
 import io.tributary.core.RawSink;
 import io.tributary.core.RetriableException;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -15,12 +16,15 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Appends raw records to the raw topic with an idempotent producer and {@code acks=all}: a record
  * is reported stored only when every in-sync replica has it.
  */
 public final class KafkaRawSink implements RawSink, HealthCheck, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaRawSink.class);
   private final KafkaProducer<byte[], byte[]> producer;
   private final String topic;
   private final AtomicLong failures = new AtomicLong();
@@ -39,11 +43,39 @@ public final class KafkaRawSink implements RawSink, HealthCheck, AutoCloseable {
     // The collector answers 503 after this instead of holding the client forever.
     props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
     props.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-    props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000");
+    // send() runs on the collector's event loop, which must never wait: with the buffer full or no
+    // metadata, fail at once (the client gets 503) instead of holding every connection of the loop.
+    props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "0");
+    // ...so never let the raw topic's metadata expire between quiet periods.
+    props.putIfAbsent(ProducerConfig.METADATA_MAX_IDLE_CONFIG, String.valueOf(7L * 24 * 3600 * 1000));
     props.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(8 * 1024 * 1024));
     props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "tributary-collector");
     this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     this.topic = topic;
+    awaitMetadata(Duration.ofSeconds(30));
+  }
+
+  /** Fetches the topic's partitions before the first request needs them (sends cannot wait). */
+  private void awaitMetadata(Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (true) {
+      try {
+        producer.partitionsFor(topic);
+        return;
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        if (System.nanoTime() > deadline) {
+          LOG.warn("no metadata for {} after {}; requests get 503 until the broker answers", topic,
+              limit);
+          return;
+        }
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
   }
 
   @Override
