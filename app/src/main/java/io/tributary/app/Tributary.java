@@ -3,7 +3,10 @@ package io.tributary.app;
 import io.tributary.collector.CollectorSettings;
 import io.tributary.collector.HttpCollector;
 import io.tributary.collector.SnowplowSettings;
+import io.tributary.core.DiskSpaceGuard;
+import io.tributary.core.GatedRawSink;
 import io.tributary.core.PartitionedSink;
+import io.tributary.core.RawSink;
 import io.tributary.enrich.EnrichStage;
 import io.tributary.enrich.ReplayProgress;
 import io.tributary.enrich.SchemaResolver;
@@ -47,6 +50,8 @@ public final class Tributary implements AutoCloseable {
   private EventLoader loader;
   private final ReplayProgress replays = new ReplayProgress();
   private String bootstrapServers;
+  private DiskSpaceGuard disk;
+  private DuckDbWarehouse warehouse;
 
   private Tributary() {}
 
@@ -73,12 +78,15 @@ public final class Tributary implements AutoCloseable {
       throw new io.tributary.core.ConfigException("cannot create data dir " + config.dataPath() + ": " + e, e);
     }
     Credentials credentials = Credentials.resolve(config, out);
+    disk = new DiskSpaceGuard(config.dataPath(), config.storage().minFreeMb() * 1024L * 1024L);
+    healthChecks.add(disk);
     TributaryConfig.Kafka k = config.kafka();
     bootstrapServers = k.bootstrap();
     if (bootstrapServers == null) {
       EmbeddedKafka broker = EmbeddedKafka.start(config.dataPath().resolve("kafka"),
-          k.fsync().equals("always"));
+          k.fsync().equals("always"), disk);
       resources.push(broker);
+      healthChecks.add(broker);
       bootstrapServers = broker.bootstrapServers();
     }
     Properties clientProps = new Properties();
@@ -99,7 +107,7 @@ public final class Tributary implements AutoCloseable {
         clock, replays);
     stage("enrich", clientProps, k, k.rawTopic(), enrich, instanceId);
 
-    DuckDbWarehouse warehouse = DuckDbWarehouse.open(config.warehousePath());
+    warehouse = DuckDbWarehouse.open(config.warehousePath());
     resources.push(warehouse);
     TributaryConfig.Warehouse w = config.warehouse();
     Duration loadDelay = Duration.ofMillis(w.batchMaxMillis());
@@ -122,7 +130,8 @@ public final class Tributary implements AutoCloseable {
 
     KafkaRawSink sink = new KafkaRawSink(clientProps, k.rawTopic());
     resources.push(sink);
-    healthChecks.add(0, sink);
+    healthChecks.add(healthChecks.indexOf(disk) + 1, sink);
+    RawSink gatedSink = new GatedRawSink(sink, disk);
     healthChecks.addAll(List.of(enrich, loader, badLoader));
 
     Map<String, String> sources = credentials.sources().stream()
@@ -134,13 +143,13 @@ public final class Tributary implements AutoCloseable {
     QueryApi queryApi = new QueryApi(new QueryService(warehouse), credentials.adminToken(),
         config.query().maxRows());
     // Users replay after fixing schemas: forget cached ones (and cached misses) first.
-    ReplayApi replayApi = new ReplayApi(warehouse, sink, replays, credentials.adminToken(), clock,
+    ReplayApi replayApi = new ReplayApi(warehouse, gatedSink, replays, credentials.adminToken(), clock,
         schemas::invalidateAll);
     TributaryConfig.Snowplow sp = config.snowplow();
     SnowplowSettings snowplow = new SnowplowSettings(sp.enabled(), sp.source(), sp.maxRequestBytes(),
         sp.cookie().name(), sp.cookie().domain(), sp.cookie().secure(),
         Duration.ofDays(sp.cookie().maxAgeDays()), sp.pathAliases());
-    collector = HttpCollector.start(settings, snowplow, sink, sources::get,
+    collector = HttpCollector.start(settings, snowplow, gatedSink, sources::get,
         Map.of("/api/query", queryApi, "/api/replay", replayApi, "/api/replay/status", replayApi),
         () -> healthChecks, clock);
     resources.push(collector);
@@ -161,7 +170,7 @@ public final class Tributary implements AutoCloseable {
   private void stage(String name, Properties clientProps, TributaryConfig.Kafka k, String topic,
       PartitionedSink sink, String instanceId) {
     KafkaStageRunner runner = new KafkaStageRunner(name, clientProps, k.topicPrefix() + name, topic,
-        sink, instanceId).start();
+        sink, instanceId, disk).start();
     resources.push(runner);
     healthChecks.add(runner);
   }
@@ -172,6 +181,11 @@ public final class Tributary implements AutoCloseable {
 
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /** The warehouse, for tests that break it on purpose. */
+  DuckDbWarehouse warehouseForTests() {
+    return warehouse;
   }
 
   public long loadedEvents() {

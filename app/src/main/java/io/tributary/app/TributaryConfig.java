@@ -21,7 +21,8 @@ public record TributaryConfig(
     List<Source> sources,
     Snowplow snowplow,
     Schemas schemas,
-    Enrichments enrichments) {
+    Enrichments enrichments,
+    Storage storage) {
 
   public TributaryConfig {
     dataDir = dataDir == null ? "./data" : dataDir;
@@ -35,6 +36,17 @@ public record TributaryConfig(
     schemas = schemas == null ? new Schemas(null, null, null, null, null) : schemas;
     enrichments = enrichments == null
         ? new Enrichments(null, null, null, null, null, null, null, null) : enrichments;
+    storage = storage == null ? new Storage(null) : storage;
+  }
+
+  /**
+   * Disk space: below {@code min_free_mb} free on the data dir's file system, the collector answers
+   * 503 and the stages pause until space returns (0 turns the guard off).
+   */
+  public record Storage(@JsonProperty("min_free_mb") Integer minFreeMb) {
+    public Storage {
+      minFreeMb = minFreeMb == null ? 256 : minFreeMb;
+    }
   }
 
   /** The Snowplow collector protocol. */

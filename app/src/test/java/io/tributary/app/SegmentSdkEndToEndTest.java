@@ -159,7 +159,7 @@ class SegmentSdkEndToEndTest {
     // Each part reports under its own name (a shared name would hide one part's state).
     List<String> names = new ArrayList<>();
     TestTributary.JSON.readTree(ready.body()).get("checks").fieldNames().forEachRemaining(names::add);
-    assertThat(names).containsExactlyInAnyOrder("raw-topic", "enrich", "enrichment", "loader",
+    assertThat(names).containsExactlyInAnyOrder("disk", "broker", "raw-topic", "enrich", "enrichment", "loader",
         "warehouse", "bad-loader", "bad-rows", "archiver-raw", "archiver-bad");
   }
 

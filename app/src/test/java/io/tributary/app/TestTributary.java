@@ -26,6 +26,12 @@ final class TestTributary {
 
   /** A config file for a test instance: fast flushes, loopback, an ephemeral or given port. */
   static Path writeConfig(Path dir, int port, boolean declareCredentials) {
+    return writeConfig(dir, dir.resolve("data"), port, declareCredentials, "");
+  }
+
+  /** As above, with the data dir elsewhere and extra top-level YAML sections appended. */
+  static Path writeConfig(Path dir, Path dataDir, int port, boolean declareCredentials,
+      String extraYaml) {
     String yaml = """
         data_dir: %s
         http:
@@ -39,7 +45,7 @@ final class TestTributary {
           batch_max_millis: 200
         query:
           max_rows: 1000000
-        """.formatted(dir.resolve("data"), port);
+        """.formatted(dataDir, port) + extraYaml;
     if (declareCredentials) {
       yaml += """
           admin_token: %s

@@ -1,5 +1,8 @@
 package io.tributary.kafka;
 
+import io.tributary.core.Health;
+import io.tributary.core.HealthCheck;
+import io.tributary.core.WriteGate;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -10,9 +13,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -23,17 +32,44 @@ import org.slf4j.LoggerFactory;
  * A single-node Apache Kafka broker (KRaft, combined broker and controller) running inside this JVM,
  * listening on loopback only, with its log under the given directory. The directory is formatted on
  * first start and reused afterwards, so topics and offsets survive restarts.
+ *
+ * <p>A broker whose log directory fails (typically: the disk is full) would halt the whole JVM, as
+ * a stand-alone Kafka does. Here that would take the collector down with it, so the halt is turned
+ * into a failed state instead: the broker refuses writes (clients get 503), {@link #health} says
+ * why, and the broker restarts by itself on the same ports once the write gate (free disk space)
+ * opens again.
  */
-public final class EmbeddedKafka implements AutoCloseable {
+public final class EmbeddedKafka implements HealthCheck, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
   private static final int NODE_ID = 1;
+  private static final Set<EmbeddedKafka> RUNNING = ConcurrentHashMap.newKeySet();
 
-  private final KafkaRaftServer server;
+  private final Properties props;
+  private final Path logDir;
   private final String bootstrapServers;
+  private final WriteGate gate;
+  private final ScheduledExecutorService supervisor;
+  private volatile KafkaRaftServer server;
+  private volatile String failure;
+  private volatile boolean closed;
 
-  private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers) {
+  private EmbeddedKafka(Properties props, Path logDir, KafkaRaftServer server,
+      String bootstrapServers, WriteGate gate) {
+    this.props = props;
+    this.logDir = logDir;
     this.server = server;
     this.bootstrapServers = bootstrapServers;
+    this.gate = gate;
+    this.supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "tributary-broker-supervisor");
+      t.setDaemon(true);
+      return t;
+    });
+    supervisor.scheduleWithFixedDelay(this::restartIfFailed, 1, 1, TimeUnit.SECONDS);
+  }
+
+  public static EmbeddedKafka start(Path logDir, boolean fsyncEveryBatch) {
+    return start(logDir, fsyncEveryBatch, WriteGate.ALWAYS_OPEN);
   }
 
   /**
@@ -41,8 +77,9 @@ public final class EmbeddedKafka implements AutoCloseable {
    *
    * @param fsyncEveryBatch flush every appended batch to disk before acknowledging (survives power
    *     loss); otherwise the OS page cache decides (survives a process crash, not power loss)
+   * @param gate after a fatal broker error, the restart waits until this gate is open
    */
-  public static EmbeddedKafka start(Path logDir, boolean fsyncEveryBatch) {
+  public static EmbeddedKafka start(Path logDir, boolean fsyncEveryBatch, WriteGate gate) {
     long startNanos = System.nanoTime();
     try {
       Files.createDirectories(logDir);
@@ -72,23 +109,95 @@ public final class EmbeddedKafka implements AutoCloseable {
       // expires; one node has nobody to fail over to, so keep that wait short.
       props.put("broker.heartbeat.interval.ms", "500");
       props.put("broker.session.timeout.ms", "2500");
+      // One node has nobody to hand leadership to; and a broker whose log dir failed could not
+      // reach its own controller, so a controlled shutdown would wait minutes before a restart.
+      props.put("controlled.shutdown.enable", "false");
       props.put("log.cleaner.threads", "1");
       props.put("num.network.threads", "2");
       props.put("num.io.threads", "4");
       if (fsyncEveryBatch) {
         props.put("log.flush.interval.messages", "1");
       }
-      KafkaConfig config = new KafkaConfig(props, false);
       formatIfNeeded(logDir);
-      KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-      server.startup();
+      installHaltHandler();
+      KafkaRaftServer server = newServer(props);
       String bootstrap = "127.0.0.1:" + brokerPort;
       LOG.info("Kafka broker started on {} in {} ms (log dir {})",
           bootstrap, (System.nanoTime() - startNanos) / 1_000_000, logDir);
-      return new EmbeddedKafka(server, bootstrap);
+      EmbeddedKafka kafka = new EmbeddedKafka(props, logDir, server, bootstrap, gate);
+      RUNNING.add(kafka);
+      return kafka;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the embedded Kafka broker in " + logDir, e);
     }
+  }
+
+  private static KafkaRaftServer newServer(Properties props) {
+    KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
+    server.startup();
+    return server;
+  }
+
+  /**
+   * Kafka halts the JVM on a fatal broker error (a failed log directory, a failed metadata log
+   * write). With no embedded broker running the halt goes ahead; otherwise the running brokers are
+   * marked failed (the halt does not say which one) and restart once they can.
+   */
+  private static synchronized void installHaltHandler() {
+    Exit.setHaltProcedure((status, message) -> {
+      if (RUNNING.isEmpty()) {
+        Runtime.getRuntime().halt(status);
+      }
+      String reason = "the Kafka broker stopped on a fatal error"
+          + (message == null ? "" : " (" + message + ")")
+          + "; it restarts by itself once the data disk has room (see the log for the cause)";
+      LOG.error("{}", reason);
+      RUNNING.forEach(k -> k.failure = reason);
+    });
+  }
+
+  private void restartIfFailed() {
+    if (failure == null || closed) {
+      return;
+    }
+    String closedReason = gate.closedReason();
+    if (closedReason != null) {
+      LOG.debug("broker restart waits: {}", closedReason);
+      return;
+    }
+    LOG.warn("Restarting the embedded Kafka broker (log dir {})", logDir);
+    KafkaRaftServer old = server;
+    Thread stopper = new Thread(() -> {
+      old.shutdown();
+      old.awaitShutdown();
+    }, "tributary-broker-stop");
+    stopper.setDaemon(true);
+    stopper.start();
+    try {
+      stopper.join(TimeUnit.SECONDS.toMillis(60));
+      if (stopper.isAlive()) {
+        LOG.warn("the failed broker did not stop within 60 s; retrying later");
+        return;
+      }
+      server = newServer(props);
+      failure = null;
+      LOG.info("Embedded Kafka broker restarted on {}", bootstrapServers);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.warn("the broker could not restart yet: {}", e.toString());
+    }
+  }
+
+  @Override
+  public String name() {
+    return "broker";
+  }
+
+  @Override
+  public Health health() {
+    String f = failure;
+    return f == null ? Health.ok("running on " + bootstrapServers) : Health.down(f);
   }
 
   private static void formatIfNeeded(Path logDir) {
@@ -137,6 +246,14 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
+    supervisor.shutdownNow();
+    try {
+      supervisor.awaitTermination(90, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    RUNNING.remove(this);
     server.shutdown();
     server.awaitShutdown();
   }

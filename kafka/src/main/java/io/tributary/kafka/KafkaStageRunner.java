@@ -4,6 +4,7 @@ import io.tributary.core.Health;
 import io.tributary.core.HealthCheck;
 import io.tributary.core.PartitionedSink;
 import io.tributary.core.SourcedRecord;
+import io.tributary.core.WriteGate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -35,18 +36,23 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaStageRunner.class);
   private static final Duration POLL = Duration.ofMillis(100);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  private static final long LAG_REFRESH_NANOS = 2_000_000_000L;
+  private static final Duration LAG_QUERY_TIMEOUT = Duration.ofSeconds(2);
 
   private final String name;
   private final Properties consumerProps;
   private final String topic;
   private final PartitionedSink sink;
+  private final WriteGate gate;
   private final Thread thread;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean running = true;
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   private volatile String failure;
   private volatile long lag = -1;
+  private volatile long lagUpdatedNanos = System.nanoTime() - LAG_REFRESH_NANOS;
   private volatile boolean assigned;
+  private volatile String pausedFor;
 
   /**
    * @param instanceId stable id of this process for Kafka static membership: after a restart (even
@@ -55,7 +61,16 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
    */
   public KafkaStageRunner(String name, Properties clientProps, String groupId, String topic,
       PartitionedSink sink, String instanceId) {
+    this(name, clientProps, groupId, topic, sink, instanceId, WriteGate.ALWAYS_OPEN);
+  }
+
+  /**
+   * @param gate while closed, the stage reads and writes nothing (it stays in its group, paused)
+   */
+  public KafkaStageRunner(String name, Properties clientProps, String groupId, String topic,
+      PartitionedSink sink, String instanceId, WriteGate gate) {
     this.name = name;
+    this.gate = gate;
     this.topic = topic;
     this.sink = sink;
     Properties props = new Properties();
@@ -88,7 +103,7 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
             LOG.warn("{}: unexpected wakeup", name);
           }
         } catch (RuntimeException e) {
-          failure = e.getClass().getSimpleName() + ": " + e.getMessage();
+          failure = describe(e);
           LOG.warn("{} failed, restarting from the last durable offsets in {} ms", name,
               backoff.toMillis(), e);
           sleep(backoff);
@@ -110,6 +125,7 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
       try {
         c.subscribe(List.of(topic), new Listener(c, owned));
         while (running) {
+          boolean paused = pauseWhileGateIsClosed(c);
           ConsumerRecords<byte[], byte[]> records;
           try {
             records = c.poll(POLL);
@@ -126,9 +142,11 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
             }
             sink.write(batch);
           }
-          commit(c, sink.flush(false), false);
-          failure = null;
           updateLag(c);
+          if (!paused) {
+            commit(c, sink.flush(false), false);
+          }
+          failure = null;
         }
         commit(c, sink.flush(true), true);
       } finally {
@@ -140,15 +158,53 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
     }
   }
 
-  private void updateLag(KafkaConsumer<byte[], byte[]> c) {
-    long total = 0;
-    for (TopicPartition tp : c.assignment()) {
-      var partLag = c.currentLag(tp);
-      if (partLag.isPresent()) {
-        total += partLag.getAsLong();
+  /** Pauses every owned partition while the gate is closed (nothing is read, so nothing written). */
+  private boolean pauseWhileGateIsClosed(KafkaConsumer<byte[], byte[]> c) {
+    String closed = gate.closedReason();
+    if (closed != null) {
+      c.pause(c.assignment()); // again each time: partitions assigned meanwhile are paused too
+      if (pausedFor == null) {
+        LOG.warn("{}: paused: {}", name, closed);
       }
+      pausedFor = closed;
+      return true;
     }
-    lag = total;
+    if (pausedFor != null) {
+      c.resume(c.paused());
+      pausedFor = null;
+      LOG.info("{}: resumed", name);
+    }
+    return false;
+  }
+
+  /**
+   * Lag = records in the topic beyond the group's committed (durable) offsets, so it keeps growing
+   * while the sink fails and nothing is committed. Refreshed at most every two seconds.
+   */
+  private void updateLag(KafkaConsumer<byte[], byte[]> c) {
+    long now = System.nanoTime();
+    if (now - lagUpdatedNanos < LAG_REFRESH_NANOS) {
+      return;
+    }
+    Set<TopicPartition> parts = c.assignment();
+    if (parts.isEmpty()) {
+      return;
+    }
+    try {
+      Map<TopicPartition, Long> ends = c.endOffsets(parts, LAG_QUERY_TIMEOUT);
+      Map<TopicPartition, OffsetAndMetadata> committed = c.committed(parts, LAG_QUERY_TIMEOUT);
+      Map<TopicPartition, Long> starts = c.beginningOffsets(parts, LAG_QUERY_TIMEOUT);
+      long total = 0;
+      for (TopicPartition tp : parts) {
+        OffsetAndMetadata done = committed.get(tp);
+        long from = done != null ? done.offset() : starts.getOrDefault(tp, 0L);
+        total += Math.max(0, ends.getOrDefault(tp, from) - from);
+      }
+      lag = total;
+      lagUpdatedNanos = now;
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      LOG.debug("{}: lag not refreshed: {}", name, e.toString());
+    }
   }
 
   private void commit(KafkaConsumer<byte[], byte[]> c, Map<Integer, Long> offsets, boolean sync) {
@@ -210,6 +266,19 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
     }
   }
 
+  /** The error and its root cause: Kafka wraps sink errors thrown in rebalance callbacks. */
+  private static String describe(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String text = e.getClass().getSimpleName() + ": " + e.getMessage();
+    if (root == e || (root.getMessage() != null && text.contains(root.getMessage()))) {
+      return text;
+    }
+    return text + " (cause: " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+  }
+
   /** Sleeps in short steps so that {@link #close} never waits for a whole backoff. */
   private void sleep(Duration d) {
     long until = System.nanoTime() + d.toNanos();
@@ -222,7 +291,7 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
     }
   }
 
-  /** Records in the topic not yet processed by this member (-1 before the first poll). */
+  /** Records in the topic beyond this member's committed offsets (-1 before it is first known). */
   public long lag() {
     return lag;
   }
@@ -236,7 +305,11 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
   public Health health() {
     String f = failure;
     if (f != null) {
-      return Health.down(name + " is failing and retrying: " + f);
+      return Health.down(name + " is failing and retrying (lag " + lag + "): " + f);
+    }
+    String p = pausedFor;
+    if (p != null) {
+      return Health.down(name + " paused, lag " + lag + ": " + p);
     }
     return Health.ok(name + (assigned ? " running, lag " + lag : " waiting for partitions"));
   }
