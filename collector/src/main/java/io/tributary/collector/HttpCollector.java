@@ -27,8 +27,9 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -41,14 +42,23 @@ import org.slf4j.LoggerFactory;
 public final class HttpCollector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpCollector.class);
 
+  /** API requests waiting for a worker beyond this many get 503 (a flood must not queue unbounded). */
+  static final int API_QUEUE = 64;
+  private static final int API_WORKERS = 4;
+
   private final EventLoopGroup group;
   private final ExecutorService apiWorkers;
   private final Channel serverChannel;
+  private final ConnectionLimit connections;
+  private final BufferBudget budget;
 
-  private HttpCollector(EventLoopGroup group, ExecutorService apiWorkers, Channel serverChannel) {
+  private HttpCollector(EventLoopGroup group, ExecutorService apiWorkers, Channel serverChannel,
+      ConnectionLimit connections, BufferBudget budget) {
     this.group = group;
     this.apiWorkers = apiWorkers;
     this.serverChannel = serverChannel;
+    this.connections = connections;
+    this.budget = budget;
   }
 
   /**
@@ -69,16 +79,19 @@ public final class HttpCollector implements AutoCloseable {
       Supplier<List<HealthCheck>> healthChecks, Clock clock) {
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(settings.ioThreads(), NioIoHandler.newFactory());
-    ExecutorService apiWorkers = Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "tributary-api");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService apiWorkers = new ThreadPoolExecutor(API_WORKERS, API_WORKERS, 0,
+        TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(API_QUEUE), r -> {
+          Thread t = new Thread(r, "tributary-api");
+          t.setDaemon(true);
+          return t;
+        });
     RequestHandler handler = new RequestHandler(settings, snowplow, sink, writeKeys, apiRoutes,
         healthChecks, apiWorkers, clock);
     int bodyLimit = snowplow.enabled()
         ? Math.max(settings.maxRequestBytes(), snowplow.maxRequestBytes()) : settings.maxRequestBytes();
     int idleSeconds = (int) Math.max(1, settings.idleTimeout().toSeconds());
+    ConnectionLimit connections = new ConnectionLimit(settings.maxConnections());
+    BufferBudget budget = new BufferBudget(Math.max(settings.maxBufferedBytes(), bodyLimit));
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
         .channel(NioServerSocketChannel.class)
@@ -87,6 +100,11 @@ public final class HttpCollector implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            if (!connections.admit(ch)) {
+              ch.pipeline().addLast(connections.reject());
+              return;
+            }
+            RequestTimeout timeout = new RequestTimeout(settings.requestTimeout());
             ch.pipeline()
                 .addLast(new IdleStateHandler(0, 0, idleSeconds) {
                   @Override
@@ -94,9 +112,12 @@ public final class HttpCollector implements AutoCloseable {
                     ctx.close();
                   }
                 })
+                .addLast(timeout.firstByte())
                 .addLast(new HttpServerCodec(8192, 16 * 1024, 64 * 1024))
+                .addLast(timeout.lastByte())
                 // Bounded: inflating past the body limit fails fast (a gzip bomb gets a 413).
                 .addLast(new HttpContentDecompressor(bodyLimit))
+                .addLast(new BudgetHandler(budget, bodyLimit))
                 .addLast(new LimitedAggregator(bodyLimit, handler))
                 .addLast(handler);
           }
@@ -105,7 +126,7 @@ public final class HttpCollector implements AutoCloseable {
       Channel channel = bootstrap.bind(settings.bind(), settings.port()).sync().channel();
       LOG.info("Collector listening on http://{}:{}", settings.bind(),
           ((InetSocketAddress) channel.localAddress()).getPort());
-      return new HttpCollector(group, apiWorkers, channel);
+      return new HttpCollector(group, apiWorkers, channel, connections, budget);
     } catch (Exception e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       apiWorkers.shutdownNow();
@@ -116,6 +137,20 @@ public final class HttpCollector implements AutoCloseable {
 
   public int port() {
     return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  /** Connections open now (including ones being rejected over the limit). */
+  int openConnections() {
+    return connections.open();
+  }
+
+  /** Body bytes held now while requests are received, and the most ever held at once. */
+  long bufferedBytes() {
+    return budget.used();
+  }
+
+  long peakBufferedBytes() {
+    return budget.peak();
   }
 
   @Override

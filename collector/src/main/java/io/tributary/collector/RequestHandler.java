@@ -271,7 +271,14 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         ex.respond(HttpResponseStatus.valueOf(r.status()), r.json());
       });
     } catch (RejectedExecutionException e) {
-      ex.respond(HttpResponseStatus.SERVICE_UNAVAILABLE, Responses.error("shutting down"));
+      if (apiWorkers.isShutdown()) {
+        ex.respond(HttpResponseStatus.SERVICE_UNAVAILABLE, Responses.error("shutting down"));
+        return;
+      }
+      FullHttpResponse busy = Responses.json(HttpResponseStatus.SERVICE_UNAVAILABLE, Responses.error(
+          "too many API requests waiting (limit " + HttpCollector.API_QUEUE + "), retry later"));
+      busy.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+      ex.send(busy);
     }
   }
 
