@@ -16,6 +16,8 @@ import io.netty.handler.codec.http.HttpContentDecompressor;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -45,6 +47,9 @@ public final class HttpCollector implements AutoCloseable {
   /** API requests waiting for a worker beyond this many get 503 (a flood must not queue unbounded). */
   static final int API_QUEUE = 64;
   private static final int API_WORKERS = 4;
+  static final int MAX_LINE_BYTES = 8192;
+  static final int MAX_HEADER_BYTES = 16 * 1024;
+  private static final int MAX_CHUNK_BYTES = 64 * 1024;
 
   private final EventLoopGroup group;
   private final ExecutorService apiWorkers;
@@ -113,10 +118,10 @@ public final class HttpCollector implements AutoCloseable {
                   }
                 })
                 .addLast(timeout.firstByte())
-                .addLast(new HttpServerCodec(8192, 16 * 1024, 64 * 1024))
+                .addLast(new HttpServerCodec(MAX_LINE_BYTES, MAX_HEADER_BYTES, MAX_CHUNK_BYTES))
                 .addLast(timeout.lastByte())
                 // Bounded: inflating past the body limit fails fast (a gzip bomb gets a 413).
-                .addLast(new HttpContentDecompressor(bodyLimit))
+                .addLast(new BoundedDecompressor(bodyLimit, handler))
                 .addLast(new BudgetHandler(budget, bodyLimit))
                 .addLast(new LimitedAggregator(bodyLimit, handler))
                 .addLast(handler);
@@ -160,6 +165,41 @@ public final class HttpCollector implements AutoCloseable {
     apiWorkers.shutdownNow();
   }
 
+  /**
+   * Inflates gzip and deflate bodies up to the body limit. A body it cannot inflate (corrupt, or
+   * over the limit once inflated) is answered by the handler; the connection's remaining input is
+   * dropped since the stream cannot be resynchronised. One per connection.
+   */
+  private static final class BoundedDecompressor extends HttpContentDecompressor {
+    private final int limit;
+    private final RequestHandler handler;
+    private io.netty.handler.codec.http.HttpRequest request;
+    private boolean failed;
+
+    BoundedDecompressor(int limit, RequestHandler handler) {
+      super(limit);
+      this.limit = limit;
+      this.handler = handler;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, HttpObject msg, List<Object> out)
+        throws Exception {
+      if (failed) {
+        return; // the input is released by the caller
+      }
+      if (msg instanceof io.netty.handler.codec.http.HttpRequest req) {
+        request = req;
+      }
+      try {
+        super.decode(ctx, msg, out);
+      } catch (DecompressionException e) {
+        failed = true;
+        handler.undecodableBody(ctx, request, e, limit);
+      }
+    }
+  }
+
   /** Answers an over-limit body with a JSON 413 naming the limit, then closes the connection. */
   private static final class LimitedAggregator extends HttpObjectAggregator {
     private final int limit;
@@ -175,6 +215,14 @@ public final class HttpCollector implements AutoCloseable {
     protected Object newContinueResponse(HttpMessage start, int maxContentLength,
         ChannelPipeline pipeline) {
       Object response = super.newContinueResponse(start, maxContentLength, pipeline);
+      if (response instanceof FullHttpResponse r
+          && r.status().equals(HttpResponseStatus.EXPECTATION_FAILED)) {
+        r.release();
+        FullHttpResponse json = Responses.json(HttpResponseStatus.EXPECTATION_FAILED,
+            Responses.error("unsupported Expect header: only 100-continue is understood"));
+        json.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        return json;
+      }
       if (response instanceof FullHttpResponse r
           && r.status().equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE)) {
         r.release();
