@@ -11,6 +11,7 @@ final class BufferBudget {
   private final long limit;
   private final AtomicLong used = new AtomicLong();
   private final AtomicLong peak = new AtomicLong();
+  private final AtomicLong refusals = new AtomicLong();
 
   BufferBudget(long limit) {
     this.limit = limit;
@@ -21,6 +22,7 @@ final class BufferBudget {
     while (true) {
       long now = used.get();
       if (now + bytes > limit) {
+        refusals.incrementAndGet();
         return false;
       }
       if (used.compareAndSet(now, now + bytes)) {
@@ -40,6 +42,11 @@ final class BufferBudget {
 
   long used() {
     return used.get();
+  }
+
+  /** How many requests were refused because the budget was spent. */
+  long refusals() {
+    return refusals.get();
   }
 
   /** The most ever held at once. */

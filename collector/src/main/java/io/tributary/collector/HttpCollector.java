@@ -158,6 +158,10 @@ public final class HttpCollector implements AutoCloseable {
     return budget.peak();
   }
 
+  long bufferRefusals() {
+    return budget.refusals();
+  }
+
   @Override
   public void close() {
     serverChannel.close().syncUninterruptibly();
