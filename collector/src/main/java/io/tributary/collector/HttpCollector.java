@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -56,9 +57,11 @@ public final class HttpCollector implements AutoCloseable {
   private final Channel serverChannel;
   private final ConnectionLimit connections;
   private final BufferBudget budget;
+  private final AtomicLong readPauses;
 
   private HttpCollector(EventLoopGroup group, ExecutorService apiWorkers, Channel serverChannel,
-      ConnectionLimit connections, BufferBudget budget) {
+      ConnectionLimit connections, BufferBudget budget, AtomicLong readPauses) {
+    this.readPauses = readPauses;
     this.group = group;
     this.apiWorkers = apiWorkers;
     this.serverChannel = serverChannel;
@@ -97,6 +100,7 @@ public final class HttpCollector implements AutoCloseable {
     int idleSeconds = (int) Math.max(1, settings.idleTimeout().toSeconds());
     ConnectionLimit connections = new ConnectionLimit(settings.maxConnections());
     BufferBudget budget = new BufferBudget(Math.max(settings.maxBufferedBytes(), bodyLimit));
+    AtomicLong readPauses = new AtomicLong();
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
         .channel(NioServerSocketChannel.class)
@@ -109,6 +113,7 @@ public final class HttpCollector implements AutoCloseable {
               ch.pipeline().addLast(connections.reject());
               return;
             }
+            ch.attr(ResponseQueue.PAUSES).set(readPauses);
             RequestTimeout timeout = new RequestTimeout(settings.requestTimeout());
             ch.pipeline()
                 .addLast(new IdleStateHandler(0, 0, idleSeconds) {
@@ -131,7 +136,7 @@ public final class HttpCollector implements AutoCloseable {
       Channel channel = bootstrap.bind(settings.bind(), settings.port()).sync().channel();
       LOG.info("Collector listening on http://{}:{}", settings.bind(),
           ((InetSocketAddress) channel.localAddress()).getPort());
-      return new HttpCollector(group, apiWorkers, channel, connections, budget);
+      return new HttpCollector(group, apiWorkers, channel, connections, budget, readPauses);
     } catch (Exception e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       apiWorkers.shutdownNow();
@@ -156,6 +161,11 @@ public final class HttpCollector implements AutoCloseable {
 
   long peakBufferedBytes() {
     return budget.peak();
+  }
+
+  /** Times a connection stopped being read because its responses were not being taken. */
+  long readPauses() {
+    return readPauses.get();
   }
 
   long bufferRefusals() {

@@ -355,6 +355,12 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
   }
 
   @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    ResponseQueue.writabilityChanged(ctx);
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     LOG.debug("connection error from {}: {}", ctx.channel().remoteAddress(), cause.toString());
     ctx.close();

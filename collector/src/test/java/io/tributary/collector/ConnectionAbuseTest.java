@@ -195,6 +195,60 @@ class ConnectionAbuseTest {
     assertThat(sink.records()).hasSize(2);
   }
 
+  /**
+   * A client pipelining thousands of requests without reading the answers: the server stops
+   * reading from it (instead of queueing responses without bound) and resumes once the client
+   * reads; every request is answered, in order, and other clients are served meanwhile.
+   */
+  @Test
+  void pipeliningClientThatDoesNotReadIsPausedThenFullyAnswered() throws Exception {
+    // /ready answers ~50 KB per 30-byte request: the answers outgrow the sockets' buffers.
+    List<io.tributary.core.HealthCheck> checks = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      String name = "check-" + i;
+      checks.add(new io.tributary.core.HealthCheck() {
+        @Override
+        public String name() {
+          return name;
+        }
+
+        @Override
+        public io.tributary.core.Health health() {
+          return io.tributary.core.Health.ok("d".repeat(200));
+        }
+      });
+    }
+    collector = HttpCollector.start(CollectorSettings.defaults("127.0.0.1", 0), SnowplowSettings.disabled(),
+        sink, Map.of(KEY, "web")::get, Map.of(), () -> checks, Clock.systemUTC());
+    int requests = 1_000;
+    byte[] one = "GET /ready HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(UTF_8);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (RawHttp raw = new RawHttp(collector.port(), 30_000)) {
+      Future<?> writer = pool.submit(() -> {
+        byte[] hundred = new byte[one.length * 100];
+        for (int i = 0; i < 100; i++) {
+          System.arraycopy(one, 0, hundred, i * one.length, one.length);
+        }
+        for (int i = 0; i < requests / 100; i++) {
+          raw.write(hundred);
+        }
+        return null;
+      });
+      await().atMost(Duration.ofSeconds(30)).until(() -> collector.readPauses() > 0);
+      assertThat(postTrack("meanwhile").status()).isEqualTo(200);
+
+      for (int i = 0; i < requests; i++) {
+        RawHttp.Response r = raw.read();
+        assertThat(r).as("response %d", i).isNotNull();
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body().length).isGreaterThan(40_000);
+      }
+      writer.get(30, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Clients that vanish, and memory
 
