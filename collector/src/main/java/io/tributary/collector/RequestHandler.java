@@ -309,6 +309,11 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
   }
 
   private void api(Exchange ex, FullHttpRequest req, String path) {
+    if (req.content().readableBytes() > maxRequestBytes) { // the server-wide limit may be Snowplow's
+      ex.respond(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+          Responses.error("request body is over the limit of " + maxRequestBytes + " bytes"));
+      return;
+    }
     ApiHandler.ApiRequest apiRequest = new ApiHandler.ApiRequest(req.method().name(), path,
         req.headers().get(HttpHeaderNames.AUTHORIZATION), ByteBufUtil.getBytes(req.content()));
     try {

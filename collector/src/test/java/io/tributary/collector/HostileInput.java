@@ -124,6 +124,8 @@ final class HostileInput {
     c.add(rejected("body over the limit", post("/v1/batch", auth() + json(), big), 413, "over the limit"));
     c.add(rejected("chunked body over the limit", chunked("/v1/batch", auth() + json(), big), 413,
         "over the limit"));
+    c.add(rejected("API body over the Segment limit (under the Snowplow one)", post("/api/echo",
+        "Authorization: Bearer " + ADMIN_TOKEN + "\r\n" + json(), new byte[600_000]), 413, "over the limit of 512000"));
     c.add(rejected("Content-Length of 10 GB", raw("POST /v1/batch HTTP/1.1\r\nHost: x\r\n" + auth()
         + json() + "Content-Length: 10000000000\r\n\r\n{}"), 413, "over the limit"));
     c.add(rejected("header of 20 KB", raw("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000)
