@@ -5,22 +5,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContentDecompressor;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.compression.DecompressionException;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.tributary.core.HealthCheck;
@@ -32,8 +22,8 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,12 +51,12 @@ public final class HttpCollector implements AutoCloseable {
 
   private HttpCollector(EventLoopGroup group, ExecutorService apiWorkers, Channel serverChannel,
       ConnectionLimit connections, BufferBudget budget, AtomicLong readPauses) {
-    this.readPauses = readPauses;
     this.group = group;
     this.apiWorkers = apiWorkers;
     this.serverChannel = serverChannel;
     this.connections = connections;
     this.budget = budget;
+    this.readPauses = readPauses;
   }
 
   /**
@@ -177,93 +167,5 @@ public final class HttpCollector implements AutoCloseable {
     serverChannel.close().syncUninterruptibly();
     group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
     apiWorkers.shutdownNow();
-  }
-
-  /**
-   * Inflates gzip and deflate bodies up to the body limit. A body it cannot inflate (corrupt, or
-   * over the limit once inflated) is answered by the handler; the connection's remaining input is
-   * dropped since the stream cannot be resynchronised. One per connection.
-   */
-  private static final class BoundedDecompressor extends HttpContentDecompressor {
-    private final int limit;
-    private final RequestHandler handler;
-    private io.netty.handler.codec.http.HttpRequest request;
-    private boolean failed;
-
-    BoundedDecompressor(int limit, RequestHandler handler) {
-      super(limit);
-      this.limit = limit;
-      this.handler = handler;
-    }
-
-    @Override
-    protected void decode(ChannelHandlerContext ctx, HttpObject msg, List<Object> out)
-        throws Exception {
-      if (failed) {
-        return; // the input is released by the caller
-      }
-      if (msg instanceof io.netty.handler.codec.http.HttpRequest req) {
-        request = req;
-      }
-      try {
-        super.decode(ctx, msg, out);
-      } catch (DecompressionException e) {
-        failed = true;
-        handler.undecodableBody(ctx, request, e, limit);
-      }
-    }
-  }
-
-  /** Answers an over-limit body with a JSON 413 naming the limit, then closes the connection. */
-  private static final class LimitedAggregator extends HttpObjectAggregator {
-    private final int limit;
-    private final RequestHandler handler;
-
-    LimitedAggregator(int limit, RequestHandler handler) {
-      super(limit);
-      this.limit = limit;
-      this.handler = handler;
-    }
-
-    @Override
-    protected Object newContinueResponse(HttpMessage start, int maxContentLength,
-        ChannelPipeline pipeline) {
-      Object response = super.newContinueResponse(start, maxContentLength, pipeline);
-      if (response instanceof FullHttpResponse r
-          && r.status().equals(HttpResponseStatus.EXPECTATION_FAILED)) {
-        r.release();
-        FullHttpResponse json = Responses.json(HttpResponseStatus.EXPECTATION_FAILED,
-            Responses.error("unsupported Expect header: only 100-continue is understood"));
-        json.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        return json;
-      }
-      if (response instanceof FullHttpResponse r
-          && r.status().equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE)) {
-        r.release();
-        if (start instanceof io.netty.handler.codec.http.HttpRequest req
-            && handler.snowplowRoute(req.uri()) != null) {
-          return null; // no 413: handleOversizedMessage keeps it as a size violation and answers 200
-        }
-        FullHttpResponse json = Responses.json(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-            Responses.error("request body is over the limit of " + limit + " bytes"));
-        json.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        return json;
-      }
-      return response;
-    }
-
-    @Override
-    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-      if (oversized instanceof io.netty.handler.codec.http.HttpRequest req) {
-        String route = handler.snowplowRoute(req.uri());
-        if (route != null) {
-          // Trackers get 200 and the request becomes a size-violation bad row.
-          handler.snowplowOversize(ctx, req, route);
-          return;
-        }
-      }
-      Responses.sendAndClose(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-          Responses.error("request body is over the limit of " + limit + " bytes"));
-    }
   }
 }

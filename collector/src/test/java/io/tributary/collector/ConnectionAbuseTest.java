@@ -249,6 +249,55 @@ class ConnectionAbuseTest {
     }
   }
 
+  /** A flood of slow API requests: beyond the workers and the waiting line, callers get 503 at once. */
+  @Test
+  void apiRequestsBeyondTheWaitingLineGet503() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    ApiHandler slow = req -> {
+      try {
+        release.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return new ApiHandler.ApiResponse(200, "{}".getBytes(UTF_8));
+    };
+    collector = HttpCollector.start(CollectorSettings.defaults("127.0.0.1", 0), SnowplowSettings.disabled(),
+        sink, Map.of(KEY, "web")::get, Map.of("/api/slow", slow), List::of, Clock.systemUTC());
+    int over = 3;
+    int total = 4 + HttpCollector.API_QUEUE + over;
+    ExecutorService readers = Executors.newFixedThreadPool(total);
+    List<RawHttp> connections = new ArrayList<>();
+    List<Future<RawHttp.Response>> answers = new ArrayList<>();
+    try {
+      for (int i = 0; i < total; i++) {
+        RawHttp raw = new RawHttp(collector.port(), 60_000);
+        connections.add(raw);
+        raw.request("POST", "/api/slow", "HTTP/1.1", Map.of(), "{}".getBytes(UTF_8));
+        answers.add(readers.submit(raw::read));
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> answers.stream().filter(Future::isDone).count() == over);
+      for (Future<RawHttp.Response> f : answers) {
+        if (f.isDone()) {
+          assertThat(f.get().status()).isEqualTo(503);
+          assertThat(f.get().header("retry-after")).isEqualTo("1");
+          assertThat(f.get().bodyText()).contains("too many API requests waiting");
+        }
+      }
+      release.countDown();
+      long ok = 0;
+      for (Future<RawHttp.Response> f : answers) {
+        ok += f.get(30, TimeUnit.SECONDS).status() == 200 ? 1 : 0;
+      }
+      assertThat(ok).isEqualTo(total - over);
+    } finally {
+      release.countDown();
+      readers.shutdownNow();
+      for (RawHttp c : connections) {
+        c.close();
+      }
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Clients that vanish, and memory
 
