@@ -22,14 +22,23 @@ final class HostileInput {
   static final String ADMIN_TOKEN = "admin-secret-token-5678";
   static final String TP2 = SnowplowEndpoints.TP2;
 
+  /** What the server must do with a hostile request. */
+  enum Outcome {
+    /** Answered with a JSON error; nothing stored. */
+    REJECTED,
+    /** Snowplow: answered 200 and stored as it came, for the enrich stage to make a bad row. */
+    STORED,
+    /** Snowplow: answered 200 and stored without its body, marked as a size violation. */
+    SIZE_VIOLATION
+  }
+
   /**
    * One hostile request.
    *
    * @param status the status it must get
    * @param message a fragment of the JSON error message (null for a stored Snowplow request)
-   * @param storedRaw true when the Snowplow protocol requires it to be stored and answered 200
    */
-  record Case(String name, byte[] request, int status, String message, boolean storedRaw) {
+  record Case(String name, byte[] request, int status, String message, Outcome outcome) {
     @Override
     public String toString() {
       return name;
@@ -224,8 +233,8 @@ final class HostileInput {
     c.add(stored("tp2 wrong content type", post(TP2, "Content-Type: image/png\r\n", new byte[] {1, 2, 3})));
     c.add(stored("pixel with bad base64 and bad percent-encoding in the query",
         raw("GET /i?e=ue&ue_px=%%%bad&cx=!!!&x=%C3%28 HTTP/1.1\r\nHost: x\r\n\r\n")));
-    c.add(stored("tp2 over the Snowplow limit", post(TP2, json(), new byte[1024 * 1024 + 1])));
-    c.add(stored("tp2 gzip bomb", gzipped(TP2, gzipBomb())));
+    c.add(sizeViolation("tp2 over the Snowplow limit", post(TP2, json(), new byte[1024 * 1024 + 1])));
+    c.add(sizeViolation("tp2 gzip bomb", gzipped(TP2, gzipBomb())));
     c.add(stored("webhook with garbage", post("/com.acme/v1", "Content-Type: text/plain\r\n",
         "\u0000\u0001garbage".getBytes(UTF_8))));
     c.add(rejected("GET on tp2", raw("GET " + TP2 + " HTTP/1.1\r\nHost: x\r\n\r\n"), 405, "method not allowed"));
@@ -235,11 +244,15 @@ final class HostileInput {
   // Building requests
 
   private static Case rejected(String name, byte[] request, int status, String message) {
-    return new Case(name, request, status, message, false);
+    return new Case(name, request, status, message, Outcome.REJECTED);
   }
 
   private static Case stored(String name, byte[] request) {
-    return new Case(name, request, 200, null, true);
+    return new Case(name, request, 200, null, Outcome.STORED);
+  }
+
+  private static Case sizeViolation(String name, byte[] request) {
+    return new Case(name, request, 200, null, Outcome.SIZE_VIOLATION);
   }
 
   static String ok() {

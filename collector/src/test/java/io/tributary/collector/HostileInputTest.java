@@ -72,8 +72,16 @@ class HostileInputTest {
 
     assertThat(response).as("an answer, not a closed connection").isNotNull();
     assertThat(response.status()).as("status; body %s", response.bodyText()).isEqualTo(c.status());
-    if (c.storedRaw()) {
-      assertThat(SINK.records()).singleElement().extracting(RawRecord::protocol).isEqualTo("snowplow");
+    if (c.outcome() != HostileInput.Outcome.REJECTED) {
+      RawRecord stored = SINK.only();
+      assertThat(stored.protocol()).isEqualTo("snowplow");
+      boolean violation = c.outcome() == HostileInput.Outcome.SIZE_VIOLATION;
+      assertThat(stored.headers().containsKey(RawRecord.SIZE_VIOLATION_HEADER)).isEqualTo(violation);
+      if (violation) {
+        assertThat(stored.body()).isEmpty();
+      } else {
+        assertThat(c.request()).as("the body is stored byte for byte").endsWith(stored.body());
+      }
     } else {
       assertThat(response.header("content-type")).startsWith("application/json");
       JsonNode body = JSON.readTree(response.body());
