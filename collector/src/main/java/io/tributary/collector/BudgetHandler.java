@@ -37,7 +37,7 @@ final class BudgetHandler extends ChannelInboundHandlerAdapter {
     }
     if (msg instanceof HttpRequest req) {
       giveBack();
-      ignoring = HttpUtil.getContentLength(req, -1L) > bodyLimit;
+      ignoring = declaredLength(req) > bodyLimit;
     }
     if (msg instanceof HttpContent content && !ignoring) {
       int n = content.content().readableBytes();
@@ -58,6 +58,15 @@ final class BudgetHandler extends ChannelInboundHandlerAdapter {
         giveBack(); // handled: the body was copied out and the aggregated request released
         ignoring = false;
       }
+    }
+  }
+
+  /** The Content-Length, or -1 when there is none (the decoder has already refused a bad one). */
+  private static long declaredLength(HttpRequest req) {
+    try {
+      return HttpUtil.getContentLength(req, -1L);
+    } catch (NumberFormatException e) {
+      return -1L;
     }
   }
 

@@ -131,6 +131,8 @@ final class HostileInput {
   private static void sizes(List<Case> c) {
     byte[] big = ("{\"event\":\"x\",\"userId\":\"u\",\"p\":\"" + "x".repeat(600_000) + "\"}").getBytes(UTF_8);
     c.add(rejected("body over the limit", post("/v1/batch", auth() + json(), big), 413, "over the limit"));
+    c.add(rejected("body of 16 MB, answered before it is sent", post("/v1/batch", auth() + json(),
+        new byte[16 * 1024 * 1024]), 413, "over the limit"));
     c.add(rejected("chunked body over the limit", chunked("/v1/batch", auth() + json(), big), 413,
         "over the limit"));
     c.add(rejected("API body over the Segment limit (under the Snowplow one)", post("/api/echo",
