@@ -16,7 +16,7 @@ final class LimitedAggregator extends HttpObjectAggregator {
   private final RequestHandler handler;
 
   LimitedAggregator(int limit, RequestHandler handler) {
-    super(limit);
+    super(limit, true); // close after a refused Expect: the answer says Connection: close
     this.limit = limit;
     this.handler = handler;
   }
