@@ -73,6 +73,14 @@ class HostileInputTest {
       response = sendOn(raw, c.request());
       if (response != null && "close".equals(response.header("connection"))) {
         assertThat(closedWithin5s(raw)).as("the server closes after 'Connection: close'").isTrue();
+      } else if (response != null) {
+        // Kept open: the same connection serves a good request as if nothing had happened.
+        RawHttp.Response next = sendOn(raw, HostileInput.post("/v1/track",
+            HostileInput.basic(HostileInput.WRITE_KEY), goodBody("same-connection")));
+        assertThat(next).as("answer on the same connection").isNotNull();
+        assertThat(next.status()).as("body %s", next.bodyText()).isEqualTo(200);
+        SINK.records().stream().filter(r -> new String(r.body(), UTF_8).contains("same-connection"))
+            .findFirst().ifPresent(r -> SINK.clear(r));
       }
     }
 
