@@ -26,6 +26,9 @@ public final class ConfigLoader {
       "TRIBUTARY_ADMIN_TOKEN", "admin_token",
       "TRIBUTARY_HTTP_BIND", "http.bind",
       "TRIBUTARY_HTTP_PORT", "http.port",
+      "TRIBUTARY_HTTP_REQUEST_TIMEOUT_SECONDS", "http.request_timeout_seconds",
+      "TRIBUTARY_HTTP_MAX_CONNECTIONS", "http.max_connections",
+      "TRIBUTARY_HTTP_MAX_BUFFERED_BYTES", "http.max_buffered_bytes",
       "TRIBUTARY_KAFKA_BOOTSTRAP", "kafka.bootstrap");
 
   private static final Set<String> FSYNC = Set.of("os", "always");
@@ -111,6 +114,13 @@ public final class ConfigLoader {
         "http.max_event_bytes must be positive and at most http.max_request_bytes");
     check(h.maxBatchEvents() > 0, "http.max_batch_events must be positive");
     check(h.idleTimeoutSeconds() > 0, "http.idle_timeout_seconds must be positive");
+    check(h.requestTimeoutSeconds() > 0, "http.request_timeout_seconds must be positive");
+    check(h.maxConnections() > 0, "http.max_connections must be positive");
+    long largestBody = Math.max(h.maxRequestBytes(),
+        c.snowplow().enabled() ? c.snowplow().maxRequestBytes() : 0);
+    check(h.maxBufferedBytes() >= largestBody, "http.max_buffered_bytes must be at least the largest"
+        + " body limit (http.max_request_bytes, snowplow.max_request_bytes): " + largestBody
+        + ", not " + h.maxBufferedBytes());
     TributaryConfig.Kafka k = c.kafka();
     check(k.partitions() > 0, "kafka.partitions must be positive, not " + k.partitions());
     check(k.replicationFactor() > 0, "kafka.replication_factor must be positive");

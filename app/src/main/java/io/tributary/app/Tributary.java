@@ -139,7 +139,8 @@ public final class Tributary implements AutoCloseable {
     TributaryConfig.Http h = config.http();
     CollectorSettings settings = new CollectorSettings(h.bind(), h.port(), h.maxRequestBytes(),
         new SegmentLimits(h.maxEventBytes(), h.maxBatchEvents()), h.trustedProxies(),
-        Duration.ofSeconds(h.idleTimeoutSeconds()), Math.max(1, Runtime.getRuntime().availableProcessors()));
+        Duration.ofSeconds(h.idleTimeoutSeconds()), Math.max(1, Runtime.getRuntime().availableProcessors()),
+        Duration.ofSeconds(h.requestTimeoutSeconds()), h.maxConnections(), h.maxBufferedBytes());
     QueryApi queryApi = new QueryApi(new QueryService(warehouse), credentials.adminToken(),
         config.query().maxRows());
     // Users replay after fixing schemas: forget cached ones (and cached misses) first.

@@ -26,7 +26,7 @@ public record TributaryConfig(
 
   public TributaryConfig {
     dataDir = dataDir == null ? "./data" : dataDir;
-    http = http == null ? new Http(null, null, null, null, null, null, null) : http;
+    http = http == null ? new Http(null, null, null, null, null, null, null, null, null, null) : http;
     kafka = kafka == null ? new Kafka(null, null, null, null, null, null, null) : kafka;
     lake = lake == null ? new Lake(null, null, null, null) : lake;
     warehouse = warehouse == null ? new Warehouse(null, null, null, null) : warehouse;
@@ -202,7 +202,10 @@ public record TributaryConfig(
       @JsonProperty("max_event_bytes") Integer maxEventBytes,
       @JsonProperty("max_batch_events") Integer maxBatchEvents,
       @JsonProperty("trusted_proxies") List<String> trustedProxies,
-      @JsonProperty("idle_timeout_seconds") Integer idleTimeoutSeconds) {
+      @JsonProperty("idle_timeout_seconds") Integer idleTimeoutSeconds,
+      @JsonProperty("request_timeout_seconds") Integer requestTimeoutSeconds,
+      @JsonProperty("max_connections") Integer maxConnections,
+      @JsonProperty("max_buffered_bytes") Long maxBufferedBytes) {
     public Http {
       bind = bind == null ? "127.0.0.1" : bind;
       port = port == null ? 8080 : port;
@@ -211,6 +214,9 @@ public record TributaryConfig(
       maxBatchEvents = maxBatchEvents == null ? 2500 : maxBatchEvents;
       trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
       idleTimeoutSeconds = idleTimeoutSeconds == null ? 60 : idleTimeoutSeconds;
+      requestTimeoutSeconds = requestTimeoutSeconds == null ? 30 : requestTimeoutSeconds;
+      maxConnections = maxConnections == null ? 10_000 : maxConnections;
+      maxBufferedBytes = maxBufferedBytes == null ? 256L * 1024 * 1024 : maxBufferedBytes;
     }
   }
 

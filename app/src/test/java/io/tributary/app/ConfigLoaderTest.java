@@ -51,6 +51,9 @@ class ConfigLoaderTest {
     assertThat(h.maxBatchEvents()).isEqualTo(2500);
     assertThat(h.trustedProxies()).isEmpty();
     assertThat(h.idleTimeoutSeconds()).isEqualTo(60);
+    assertThat(h.requestTimeoutSeconds()).isEqualTo(30);
+    assertThat(h.maxConnections()).isEqualTo(10_000);
+    assertThat(h.maxBufferedBytes()).isEqualTo(268_435_456L);
 
     TributaryConfig.Kafka k = c.kafka();
     assertThat(k.bootstrap()).isNull();
@@ -121,6 +124,9 @@ class ConfigLoaderTest {
         max_batch_events: 100
         trusted_proxies: [10.0.0.1, 10.0.0.2]
         idle_timeout_seconds: 30
+        request_timeout_seconds: 12
+        max_connections: 500
+        max_buffered_bytes: 50000000
       kafka:
         bootstrap: broker1:9092,broker2:9092
         topic_prefix: acme.
@@ -157,7 +163,8 @@ class ConfigLoaderTest {
     assertThat(c.adminToken()).isEqualTo("admin-token-0123456789");
 
     assertThat(c.http()).isEqualTo(new TributaryConfig.Http(
-        "0.0.0.0", 9090, 1_000_000, 65_536, 100, java.util.List.of("10.0.0.1", "10.0.0.2"), 30));
+        "0.0.0.0", 9090, 1_000_000, 65_536, 100, java.util.List.of("10.0.0.1", "10.0.0.2"), 30,
+        12, 500, 50_000_000L));
 
     TributaryConfig.Kafka k = c.kafka();
     assertThat(k.bootstrap()).isEqualTo("broker1:9092,broker2:9092");
@@ -208,6 +215,25 @@ class ConfigLoaderTest {
     assertThat(c.http().maxRequestBytes()).isEqualTo(1_000_000);
     assertThat(c.kafka().partitions()).isEqualTo(12);
     assertThat(c.sources()).hasSize(2);
+  }
+
+  @Test
+  void connectionLimitsFromTheEnvironment() {
+    TributaryConfig c = ConfigLoader.load(null, Map.of(
+        "TRIBUTARY_HTTP_REQUEST_TIMEOUT_SECONDS", "5",
+        "TRIBUTARY_HTTP_MAX_CONNECTIONS", "64",
+        "TRIBUTARY_HTTP_MAX_BUFFERED_BYTES", "8388608"), Map.of());
+    assertThat(c.http().requestTimeoutSeconds()).isEqualTo(5);
+    assertThat(c.http().maxConnections()).isEqualTo(64);
+    assertThat(c.http().maxBufferedBytes()).isEqualTo(8_388_608L);
+  }
+
+  @Test
+  void bufferedBytesMustHoldTheLargestBody() {
+    assertRejected(() -> ConfigLoader.load(null, Map.of(),
+        Map.of("http.max_buffered_bytes", "600000")), "http.max_buffered_bytes", "1048576");
+    assertThat(ConfigLoader.load(null, Map.of(), Map.of("http.max_buffered_bytes", "600000",
+        "snowplow.enabled", "false")).http().maxBufferedBytes()).isEqualTo(600_000L);
   }
 
   @Test
@@ -338,6 +364,9 @@ class ConfigLoaderTest {
         Map.entry("http.max_request_bytes", "http.max_request_bytes"),
         Map.entry("http.max_batch_events", "http.max_batch_events"),
         Map.entry("http.idle_timeout_seconds", "http.idle_timeout_seconds"),
+        Map.entry("http.request_timeout_seconds", "http.request_timeout_seconds"),
+        Map.entry("http.max_connections", "http.max_connections"),
+        Map.entry("http.max_buffered_bytes", "http.max_buffered_bytes"),
         Map.entry("kafka.partitions", "kafka.partitions"),
         Map.entry("kafka.replication_factor", "kafka.replication_factor"),
         Map.entry("kafka.retention_hours", "kafka.retention_hours"),

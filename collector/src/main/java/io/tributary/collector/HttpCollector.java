@@ -5,20 +5,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContentDecompressor;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.tributary.core.HealthCheck;
@@ -27,9 +19,11 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,14 +35,28 @@ import org.slf4j.LoggerFactory;
 public final class HttpCollector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpCollector.class);
 
+  /** API requests waiting for a worker beyond this many get 503 (a flood must not queue unbounded). */
+  static final int API_QUEUE = 64;
+  private static final int API_WORKERS = 4;
+  static final int MAX_LINE_BYTES = 8192;
+  static final int MAX_HEADER_BYTES = 16 * 1024;
+  private static final int MAX_CHUNK_BYTES = 64 * 1024;
+
   private final EventLoopGroup group;
   private final ExecutorService apiWorkers;
   private final Channel serverChannel;
+  private final ConnectionLimit connections;
+  private final BufferBudget budget;
+  private final AtomicLong readPauses;
 
-  private HttpCollector(EventLoopGroup group, ExecutorService apiWorkers, Channel serverChannel) {
+  private HttpCollector(EventLoopGroup group, ExecutorService apiWorkers, Channel serverChannel,
+      ConnectionLimit connections, BufferBudget budget, AtomicLong readPauses) {
     this.group = group;
     this.apiWorkers = apiWorkers;
     this.serverChannel = serverChannel;
+    this.connections = connections;
+    this.budget = budget;
+    this.readPauses = readPauses;
   }
 
   /**
@@ -69,16 +77,20 @@ public final class HttpCollector implements AutoCloseable {
       Supplier<List<HealthCheck>> healthChecks, Clock clock) {
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(settings.ioThreads(), NioIoHandler.newFactory());
-    ExecutorService apiWorkers = Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "tributary-api");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService apiWorkers = new ThreadPoolExecutor(API_WORKERS, API_WORKERS, 0,
+        TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(API_QUEUE), r -> {
+          Thread t = new Thread(r, "tributary-api");
+          t.setDaemon(true);
+          return t;
+        });
     RequestHandler handler = new RequestHandler(settings, snowplow, sink, writeKeys, apiRoutes,
         healthChecks, apiWorkers, clock);
     int bodyLimit = snowplow.enabled()
         ? Math.max(settings.maxRequestBytes(), snowplow.maxRequestBytes()) : settings.maxRequestBytes();
     int idleSeconds = (int) Math.max(1, settings.idleTimeout().toSeconds());
+    ConnectionLimit connections = new ConnectionLimit(settings.maxConnections());
+    BufferBudget budget = new BufferBudget(Math.max(settings.maxBufferedBytes(), bodyLimit));
+    AtomicLong readPauses = new AtomicLong();
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
         .channel(NioServerSocketChannel.class)
@@ -87,6 +99,12 @@ public final class HttpCollector implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            if (!connections.admit(ch)) {
+              ch.pipeline().addLast(connections.reject());
+              return;
+            }
+            ch.attr(ResponseQueue.PAUSES).set(readPauses);
+            RequestTimeout timeout = new RequestTimeout(settings.requestTimeout());
             ch.pipeline()
                 .addLast(new IdleStateHandler(0, 0, idleSeconds) {
                   @Override
@@ -94,9 +112,12 @@ public final class HttpCollector implements AutoCloseable {
                     ctx.close();
                   }
                 })
-                .addLast(new HttpServerCodec(8192, 16 * 1024, 64 * 1024))
+                .addLast(timeout.firstByte())
+                .addLast(new HttpServerCodec(MAX_LINE_BYTES, MAX_HEADER_BYTES, MAX_CHUNK_BYTES))
+                .addLast(timeout.lastByte())
                 // Bounded: inflating past the body limit fails fast (a gzip bomb gets a 413).
-                .addLast(new HttpContentDecompressor(bodyLimit))
+                .addLast(new BoundedDecompressor(bodyLimit, handler))
+                .addLast(new BudgetHandler(budget, bodyLimit))
                 .addLast(new LimitedAggregator(bodyLimit, handler))
                 .addLast(handler);
           }
@@ -105,7 +126,7 @@ public final class HttpCollector implements AutoCloseable {
       Channel channel = bootstrap.bind(settings.bind(), settings.port()).sync().channel();
       LOG.info("Collector listening on http://{}:{}", settings.bind(),
           ((InetSocketAddress) channel.localAddress()).getPort());
-      return new HttpCollector(group, apiWorkers, channel);
+      return new HttpCollector(group, apiWorkers, channel, connections, budget, readPauses);
     } catch (Exception e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       apiWorkers.shutdownNow();
@@ -118,55 +139,33 @@ public final class HttpCollector implements AutoCloseable {
     return ((InetSocketAddress) serverChannel.localAddress()).getPort();
   }
 
+  /** Connections open now (including ones being rejected over the limit). */
+  int openConnections() {
+    return connections.open();
+  }
+
+  /** Body bytes held now while requests are received, and the most ever held at once. */
+  long bufferedBytes() {
+    return budget.used();
+  }
+
+  long peakBufferedBytes() {
+    return budget.peak();
+  }
+
+  /** Times a connection stopped being read because its responses were not being taken. */
+  long readPauses() {
+    return readPauses.get();
+  }
+
+  long bufferRefusals() {
+    return budget.refusals();
+  }
+
   @Override
   public void close() {
     serverChannel.close().syncUninterruptibly();
     group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
     apiWorkers.shutdownNow();
-  }
-
-  /** Answers an over-limit body with a JSON 413 naming the limit, then closes the connection. */
-  private static final class LimitedAggregator extends HttpObjectAggregator {
-    private final int limit;
-    private final RequestHandler handler;
-
-    LimitedAggregator(int limit, RequestHandler handler) {
-      super(limit);
-      this.limit = limit;
-      this.handler = handler;
-    }
-
-    @Override
-    protected Object newContinueResponse(HttpMessage start, int maxContentLength,
-        ChannelPipeline pipeline) {
-      Object response = super.newContinueResponse(start, maxContentLength, pipeline);
-      if (response instanceof FullHttpResponse r
-          && r.status().equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE)) {
-        r.release();
-        if (start instanceof io.netty.handler.codec.http.HttpRequest req
-            && handler.snowplowRoute(req.uri()) != null) {
-          return null; // no 413: handleOversizedMessage keeps it as a size violation and answers 200
-        }
-        FullHttpResponse json = Responses.json(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-            Responses.error("request body is over the limit of " + limit + " bytes"));
-        json.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        return json;
-      }
-      return response;
-    }
-
-    @Override
-    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-      if (oversized instanceof io.netty.handler.codec.http.HttpRequest req) {
-        String route = handler.snowplowRoute(req.uri());
-        if (route != null) {
-          // Trackers get 200 and the request becomes a size-violation bad row.
-          handler.snowplowOversize(ctx, req, route);
-          return;
-        }
-      }
-      Responses.sendAndClose(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-          Responses.error("request body is over the limit of " + limit + " bytes"));
-    }
   }
 }

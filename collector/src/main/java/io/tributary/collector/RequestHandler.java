@@ -17,6 +17,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.tributary.core.BadRequestException;
 import io.tributary.core.Health;
 import io.tributary.core.HealthCheck;
@@ -78,7 +80,17 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
   /** The Snowplow route of a request path, or null (used by the aggregator for oversize bodies). */
   String snowplowRoute(String uri) {
-    return snowplow.route(withoutTrailingSlash(new QueryStringDecoder(uri).path()));
+    String path = pathOf(uri);
+    return path == null ? null : snowplow.route(path);
+  }
+
+  /** The decoded path without trailing slashes, or null when it is not validly percent-encoded. */
+  private static String pathOf(String uri) {
+    try {
+      return withoutTrailingSlash(new QueryStringDecoder(uri).path());
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   void snowplowOversize(ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpRequest req,
@@ -91,11 +103,22 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     ResponseQueue.Slot slot = ResponseQueue.reserve(ctx);
     DecoderResult decoded = req.decoderResult();
     if (decoded.isFailure()) {
-      new Exchange(slot, false, null).respond(HttpResponseStatus.BAD_REQUEST,
-          Responses.error("malformed HTTP request: " + decoded.cause().getMessage()));
+      malformed(slot, decoded.cause());
       return;
     }
-    String path = withoutTrailingSlash(new QueryStringDecoder(req.uri()).path());
+    String problem = RequestFraming.problem(req);
+    if (problem != null) {
+      HttpResponseStatus status = RequestFraming.isVersionProblem(req)
+          ? HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED : HttpResponseStatus.BAD_REQUEST;
+      new Exchange(slot, false, null).respond(status, Responses.error(problem));
+      return;
+    }
+    String path = pathOf(req.uri());
+    if (path == null) {
+      new Exchange(slot, false, null).respond(HttpResponseStatus.BAD_REQUEST,
+          Responses.error("request target is not a validly percent-encoded path"));
+      return;
+    }
     String snowplowPath = snowplow.route(path);
     if (snowplowPath != null) {
       snowplow.handle(ctx, new Exchange(slot, HttpUtil.isKeepAlive(req),
@@ -104,6 +127,11 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
     String origin = path.startsWith("/v1/") ? req.headers().get(HttpHeaderNames.ORIGIN) : null;
     Exchange ex = new Exchange(slot, HttpUtil.isKeepAlive(req), origin);
+    String duplicate = RequestFraming.duplicateCredentialHeader(req.headers());
+    if (duplicate != null) {
+      ex.respond(HttpResponseStatus.BAD_REQUEST, Responses.error(duplicate));
+      return;
+    }
     if (path.startsWith("/v1/")) {
       collect(ctx, ex, req, path);
     } else if (path.equals("/health")) {
@@ -115,6 +143,23 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     } else {
       ex.respond(HttpResponseStatus.NOT_FOUND, Responses.error("no such path: " + path));
     }
+  }
+
+  /** A request the HTTP decoder could not read: answered, then the connection is closed. */
+  private static void malformed(ResponseQueue.Slot slot, Throwable cause) {
+    HttpResponseStatus status;
+    String message;
+    if (cause instanceof TooLongHttpHeaderException) {
+      status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+      message = "request headers are over the limit of " + HttpCollector.MAX_HEADER_BYTES + " bytes";
+    } else if (cause instanceof TooLongHttpLineException) {
+      status = HttpResponseStatus.REQUEST_URI_TOO_LONG;
+      message = "request line is over the limit of " + HttpCollector.MAX_LINE_BYTES + " bytes";
+    } else {
+      status = HttpResponseStatus.BAD_REQUEST;
+      message = "malformed HTTP request: " + cause.getMessage();
+    }
+    new Exchange(slot, false, null).respond(status, Responses.error(message));
   }
 
   /** The Segment Java SDK posts to {@code /v1/import/}: a trailing slash names the same resource. */
@@ -146,6 +191,13 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     if (!acceptedContentType(contentType)) {
       ex.respond(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
           Responses.error("content type must be application/json (or text/plain), not " + contentType));
+      return;
+    }
+    String encoding = req.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+    if (encoding != null && !encoding.strip().equalsIgnoreCase("identity")) {
+      // The decompressor removes gzip and deflate; anything left is an encoding it cannot undo.
+      ex.respond(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, Responses.error(
+          "content encoding must be gzip or deflate (or none), not " + encoding));
       return;
     }
     String headerKey = basicAuthUser(req.headers().get(HttpHeaderNames.AUTHORIZATION));
@@ -258,6 +310,11 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
   }
 
   private void api(Exchange ex, FullHttpRequest req, String path) {
+    if (req.content().readableBytes() > maxRequestBytes) { // the server-wide limit may be Snowplow's
+      ex.respond(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+          Responses.error("request body is over the limit of " + maxRequestBytes + " bytes"));
+      return;
+    }
     ApiHandler.ApiRequest apiRequest = new ApiHandler.ApiRequest(req.method().name(), path,
         req.headers().get(HttpHeaderNames.AUTHORIZATION), ByteBufUtil.getBytes(req.content()));
     try {
@@ -272,22 +329,45 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         ex.respond(HttpResponseStatus.valueOf(r.status()), r.json());
       });
     } catch (RejectedExecutionException e) {
-      ex.respond(HttpResponseStatus.SERVICE_UNAVAILABLE, Responses.error("shutting down"));
+      if (apiWorkers.isShutdown()) {
+        ex.respond(HttpResponseStatus.SERVICE_UNAVAILABLE, Responses.error("shutting down"));
+        return;
+      }
+      FullHttpResponse busy = Responses.json(HttpResponseStatus.SERVICE_UNAVAILABLE, Responses.error(
+          "too many API requests waiting (limit " + HttpCollector.API_QUEUE + "), retry later"));
+      busy.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+      ex.send(busy);
     }
+  }
+
+  /**
+   * A body that could not be decompressed (called by the decompressor, which then drops the rest of
+   * the connection's input): 413 past the limit, 400 for corrupt data, then the connection closes.
+   * A Snowplow request past the limit becomes a size-violation record and gets 200 instead.
+   */
+  void undecodableBody(ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpRequest req,
+      DecompressionException cause, int limit) {
+    boolean tooLarge = String.valueOf(cause.getMessage()).contains("maximum size");
+    String route = req == null ? null : snowplowRoute(req.uri());
+    if (tooLarge && route != null) {
+      snowplow.oversize(ctx, req, route, -1L);
+      return;
+    }
+    new Exchange(ResponseQueue.reserve(ctx), false, null).respond(
+        tooLarge ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE : HttpResponseStatus.BAD_REQUEST,
+        Responses.error(tooLarge
+            ? "request body is over the limit of " + limit + " bytes once decompressed"
+            : "request body is not valid gzip or deflate data: " + cause.getMessage()));
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    ResponseQueue.writabilityChanged(ctx);
+    ctx.fireChannelWritabilityChanged();
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof DecompressionException) {
-      // The body was read only in part: answer, then drop the connection.
-      boolean tooLarge = String.valueOf(cause.getMessage()).contains("maximum size");
-      new Exchange(ResponseQueue.reserve(ctx), false, null).respond(
-          tooLarge ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE : HttpResponseStatus.BAD_REQUEST,
-          Responses.error(tooLarge
-              ? "request body is over the limit of " + maxRequestBytes + " bytes once decompressed"
-              : "request body is not valid gzip or deflate data: " + cause.getMessage()));
-      return;
-    }
     LOG.debug("connection error from {}: {}", ctx.channel().remoteAddress(), cause.toString());
     ctx.close();
   }

@@ -1,19 +1,26 @@
 package io.tributary.collector;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Keeps responses of one connection in request order (HTTP/1.1 pipelining): a response that is
- * ready early (a health check) waits behind one still waiting for Kafka. Only touched on the
- * connection's event loop.
+ * ready early (a health check) waits behind one still waiting for Kafka. Stops reading from the
+ * connection while {@link #MAX_PENDING} responses are pending or the client is not reading what
+ * was written (the socket is not writable), so a pipelining client cannot make the server buffer
+ * without bound. Only touched on the connection's event loop.
  */
 final class ResponseQueue {
   private static final AttributeKey<ResponseQueue> KEY = AttributeKey.valueOf("tributary.responses");
+  /** Where the server counts the times it stopped reading a connection (set per connection). */
+  static final AttributeKey<AtomicLong> PAUSES = AttributeKey.valueOf("tributary.readPauses");
+  static final int MAX_PENDING = 32;
 
   /** One request's place in the queue. */
   final class Slot {
@@ -56,7 +63,31 @@ final class ResponseQueue {
     }
     Slot slot = queue.new Slot();
     queue.slots.add(slot);
+    queue.updateReading();
     return slot;
+  }
+
+  /** Called when the connection's writability changes: reading resumes once the client reads. */
+  static void writabilityChanged(ChannelHandlerContext ctx) {
+    ResponseQueue queue = ctx.channel().attr(KEY).get();
+    if (queue != null) {
+      queue.updateReading();
+    }
+  }
+
+  private void updateReading() {
+    Channel ch = ctx.channel();
+    boolean read = !closed && slots.size() < MAX_PENDING && ch.isWritable();
+    if (ch.config().isAutoRead() == read) {
+      return;
+    }
+    ch.config().setAutoRead(read);
+    if (!read) {
+      AtomicLong pauses = ch.attr(PAUSES).get();
+      if (pauses != null) {
+        pauses.incrementAndGet();
+      }
+    }
   }
 
   private void drain() {
@@ -75,6 +106,7 @@ final class ResponseQueue {
     }
     if (wrote) {
       ctx.flush();
+      updateReading();
     }
   }
 }

@@ -786,9 +786,7 @@ class CollectorHttpTest {
   }
 
   private static CollectorSettings withProxies(List<String> proxies) {
-    CollectorSettings d = CollectorSettings.defaults("127.0.0.1", 0);
-    return new CollectorSettings(d.bind(), d.port(), d.maxRequestBytes(), d.segmentLimits(), proxies,
-        d.idleTimeout(), 1);
+    return CollectorSettings.defaults("127.0.0.1", 0).withTrustedProxies(proxies);
   }
 
   private static HealthCheck check(String name, Health health) {

@@ -64,6 +64,11 @@ final class FakeRawSink implements RawSink {
     held.get(index).complete(null);
   }
 
+  /** Forgets one record (a test's own follow-up request, not under test). */
+  void clear(RawRecord record) {
+    records.remove(record);
+  }
+
   void clear() {
     records.clear();
     held.clear();

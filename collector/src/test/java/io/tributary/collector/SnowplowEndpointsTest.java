@@ -80,9 +80,7 @@ class SnowplowEndpointsTest {
   }
 
   private static CollectorSettings collectorWithLimit(int maxRequestBytes) {
-    CollectorSettings d = CollectorSettings.defaults("127.0.0.1", 0);
-    return new CollectorSettings(d.bind(), d.port(), maxRequestBytes, d.segmentLimits(),
-        d.trustedProxies(), d.idleTimeout(), d.ioThreads());
+    return CollectorSettings.defaults("127.0.0.1", 0).withMaxRequestBytes(maxRequestBytes);
   }
 
   // ---------------------------------------------------------------------------------------------

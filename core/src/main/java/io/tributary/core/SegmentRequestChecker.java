@@ -72,6 +72,8 @@ public final class SegmentRequestChecker {
         events = checkBatchArray(p);
       } else if (field.equals("writeKey")) {
         writeKey = stringOrSkip(p, value, null);
+      } else if (field.equals("context")) {
+        objectOrNull(p, value, "batch", field);
       } else {
         p.skipChildren();
       }
@@ -129,6 +131,7 @@ public final class SegmentRequestChecker {
         case "previousId" -> previousId = isPresent(p, value) ? "" : null;
         case "groupId" -> groupId = isPresent(p, value) ? "" : null;
         case "writeKey" -> writeKey = stringOrSkip(p, value, null);
+        case "properties", "traits", "context", "integrations" -> objectOrNull(p, value, where, field);
         default -> p.skipChildren();
       }
     }
@@ -155,6 +158,26 @@ public final class SegmentRequestChecker {
       }
     }
     return writeKey;
+  }
+
+  /** Fields the warehouse keeps as JSON objects: any other JSON type is refused at the edge. */
+  private static void objectOrNull(JsonParser p, JsonToken value, String where, String field)
+      throws IOException {
+    if (value != JsonToken.START_OBJECT && value != JsonToken.VALUE_NULL) {
+      throw new BadRequestException(where + ": '" + field + "' must be a JSON object, not "
+          + describe(value));
+    }
+    p.skipChildren();
+  }
+
+  private static String describe(JsonToken token) {
+    return switch (token) {
+      case START_ARRAY -> "an array";
+      case VALUE_STRING -> "a string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      default -> token.asString();
+    };
   }
 
   private static String stringOrSkip(JsonParser p, JsonToken value, String otherwise)

@@ -321,6 +321,32 @@ class SegmentRequestCheckerTest {
 
   // --- rejected: encoding and depth ---
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "properties | 5 | a number",
+      "traits | \"rich\" | a string",
+      "context | [1] | an array",
+      "integrations | true | a boolean"})
+  void objectFieldsOfAnotherTypeAreRejected(String field, String value, String described) {
+    rejects("{\"userId\":\"u1\",\"event\":\"E\",\"" + field + "\":" + value + "}", SegmentType.TRACK,
+        "event: '" + field + "' must be a JSON object, not " + described);
+    rejects(batch("{\"type\":\"identify\",\"userId\":\"u1\",\"" + field + "\":" + value + "}"), null,
+        "batch[0]: '" + field + "' must be a JSON object");
+  }
+
+  @Test
+  void objectFieldsMayBeNullOrObjects() {
+    DEFAULT.check(utf8("{\"userId\":\"u1\",\"event\":\"E\",\"properties\":null,\"traits\":{},"
+        + "\"context\":{\"a\":[1]},\"integrations\":{\"All\":true}}"), SegmentType.TRACK);
+    DEFAULT.check(utf8("{\"context\":{\"ip\":\"1.2.3.4\"},\"batch\":[" + TRACK + "]}"), null);
+  }
+
+  @Test
+  void batchLevelContextOfAnotherTypeIsRejected() {
+    rejects("{\"context\":\"x\",\"batch\":[" + TRACK + "]}", null,
+        "batch: 'context' must be a JSON object, not a string");
+  }
+
   @Test
   void invalidUtf8Bytes() {
     byte[] prefix = utf8("{\"userId\":\"u");
