@@ -37,7 +37,9 @@ public record Credentials(
     if (token == null && config.adminToken() == null) {
       token = randomSecret("tat_");
       changed = true;
-      out.println("Created an admin token (for /api/query and bin/tributary query): " + token);
+      // Not printed: console output often ends up in logs. Local commands read it from the file.
+      out.println("Created an admin token for /api/* (bin/tributary query and replay read it from "
+          + "the file below)");
     }
     if (sources.isEmpty() && config.sources().isEmpty()) {
       sources = List.of(new TributaryConfig.Source("default", randomSecret("twk_")));
