@@ -142,7 +142,8 @@ class CredentialsTest {
     Credentials c = Credentials.resolve(cfg, out);
     assertThat(c.adminToken()).startsWith("tat_");
     assertThat(c.sources()).containsExactly(new TributaryConfig.Source("web", "web-key-12345"));
-    assertThat(printed()).contains(c.adminToken()).doesNotContain("'default'");
+    assertThat(printed()).contains("admin token").doesNotContain(c.adminToken())
+        .doesNotContain("'default'");
 
     Credentials again = Credentials.resolve(cfg, out);
     assertThat(again).isEqualTo(c);
