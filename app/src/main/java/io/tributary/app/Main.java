@@ -70,11 +70,16 @@ public final class Main {
   static final class Run implements Callable<Integer> {
     @CommandLine.Mixin ConfigOptions options = new ConfigOptions();
 
+    @Option(names = "--roles", description = "run only these parts, comma-separated: collector, "
+        + "enricher, loader, archiver (default: all, with an in-process broker unless "
+        + "kafka.bootstrap is set; a subset needs kafka.bootstrap)")
+    String roles;
+
     @Override
     public Integer call() {
       TributaryConfig config = options.load();
       PrintStream out = System.out;
-      Tributary tributary = Tributary.start(config, out);
+      Tributary tributary = Tributary.start(config, Role.parse(roles), out);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         out.println("Stopping Tributary...");

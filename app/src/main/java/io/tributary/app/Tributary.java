@@ -1,8 +1,10 @@
 package io.tributary.app;
 
+import io.tributary.collector.ApiHandler;
 import io.tributary.collector.CollectorSettings;
 import io.tributary.collector.HttpCollector;
 import io.tributary.collector.SnowplowSettings;
+import io.tributary.core.ConfigException;
 import io.tributary.core.DiskSpaceGuard;
 import io.tributary.core.GatedRawSink;
 import io.tributary.core.PartitionedSink;
@@ -33,6 +35,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -56,21 +60,42 @@ public final class Tributary implements AutoCloseable {
   private Tributary() {}
 
   public static Tributary start(TributaryConfig config, PrintStream out) {
+    return start(config, EnumSet.allOf(Role.class), out);
+  }
+
+  /**
+   * Starts the given roles. Fewer than all of them need {@code kafka.bootstrap}: the processes of a
+   * split deployment meet only through a shared Kafka cluster.
+   */
+  public static Tributary start(TributaryConfig config, Set<Role> roles, PrintStream out) {
+    if (roles.isEmpty()) {
+      throw new ConfigException("--roles is empty: name at least one of collector, enricher, "
+          + "loader, archiver");
+    }
+    if (!roles.containsAll(EnumSet.allOf(Role.class)) && config.kafka().bootstrap() == null) {
+      throw new ConfigException("running only some roles (" + labels(roles) + ") needs "
+          + "kafka.bootstrap: the processes of a split deployment share a Kafka cluster; without "
+          + "one, run every role in one process (no --roles)");
+    }
     long started = System.nanoTime();
     Tributary t = new Tributary();
     try {
-      t.startAll(config, out);
+      t.startAll(config, roles, out);
     } catch (RuntimeException e) {
       t.close();
       throw e;
     }
-    out.printf("Tributary ready on http://%s:%d in %d ms (data dir %s)%n", config.http().bind(),
-        t.collector.port(), (System.nanoTime() - started) / 1_000_000,
-        config.dataPath().toAbsolutePath().normalize());
+    out.printf("Tributary ready on http://%s:%d in %d ms (data dir %s, roles %s)%n",
+        config.http().bind(), t.collector.port(), (System.nanoTime() - started) / 1_000_000,
+        config.dataPath().toAbsolutePath().normalize(), labels(roles));
     return t;
   }
 
-  private void startAll(TributaryConfig config, PrintStream out) {
+  private static String labels(Set<Role> roles) {
+    return roles.stream().map(Role::label).collect(Collectors.joining(","));
+  }
+
+  private void startAll(TributaryConfig config, Set<Role> roles, PrintStream out) {
     Clock clock = Clock.systemUTC();
     try {
       Files.createDirectories(config.dataPath());
@@ -99,14 +124,70 @@ public final class Tributary implements AutoCloseable {
         new TopicSpec(k.badTopic(), k.partitions(), k.replicationFactor(), retention)));
     String instanceId = instanceId(config);
 
-    SchemaResolver schemas = EnrichWiring.resolver(config);
-    EnrichWiring.Built logic = EnrichWiring.processor(config, schemas, clock);
-    resources.push(logic.enrichments());
-    EnrichStage enrich = new EnrichStage(logic.processor(),
-        new KafkaEventOutput(clientProps, k.enrichedTopic(), k.badTopic()), Duration.ofMillis(100),
-        clock, replays);
-    stage("enrich", clientProps, k, k.rawTopic(), enrich, instanceId);
+    Runnable forgetSchemas = () -> { };
+    if (roles.contains(Role.ENRICHER)) {
+      SchemaResolver schemas = EnrichWiring.resolver(config);
+      forgetSchemas = schemas::invalidateAll;
+      EnrichWiring.Built logic = EnrichWiring.processor(config, schemas, clock);
+      resources.push(logic.enrichments());
+      EnrichStage enrich = new EnrichStage(logic.processor(),
+          new KafkaEventOutput(clientProps, k.enrichedTopic(), k.badTopic()),
+          Duration.ofMillis(100), clock, replays);
+      stage("enrich", clientProps, k, k.rawTopic(), enrich, instanceId);
+      healthChecks.add(enrich);
+    }
+    if (roles.contains(Role.LOADER)) {
+      startLoaders(config, clientProps, instanceId, clock);
+    }
+    if (roles.contains(Role.ARCHIVER)) {
+      TributaryConfig.Lake lake = config.lake();
+      LocalLakeStore lakeStore = new LocalLakeStore(config.lakePath());
+      for (String kind : List.of("raw", "bad")) {
+        RawArchiver archiver = new RawArchiver(lakeStore, new ArchiverSettings(kind,
+            lake.flushRecords(), lake.flushBytes(), Duration.ofSeconds(lake.flushSeconds())), clock);
+        stage("archiver-" + kind, clientProps, k, kind.equals("raw") ? k.rawTopic() : k.badTopic(),
+            archiver, instanceId);
+      }
+    }
 
+    RawSink gatedSink = null;
+    if (roles.contains(Role.COLLECTOR) || roles.contains(Role.LOADER)) {
+      // The collector writes here; replay (loader role) re-injects bad rows' raw records too.
+      KafkaRawSink sink = new KafkaRawSink(clientProps, k.rawTopic());
+      resources.push(sink);
+      healthChecks.add(healthChecks.indexOf(disk) + 1, sink);
+      gatedSink = new GatedRawSink(sink, disk);
+    }
+    Map<String, String> sources = credentials.sources().stream()
+        .collect(Collectors.toMap(TributaryConfig.Source::writeKey, TributaryConfig.Source::name));
+    TributaryConfig.Http h = config.http();
+    CollectorSettings settings = new CollectorSettings(h.bind(), h.port(), h.maxRequestBytes(),
+        new SegmentLimits(h.maxEventBytes(), h.maxBatchEvents()), h.trustedProxies(),
+        Duration.ofSeconds(h.idleTimeoutSeconds()), Math.max(1, Runtime.getRuntime().availableProcessors()),
+        Duration.ofSeconds(h.requestTimeoutSeconds()), h.maxConnections(), h.maxBufferedBytes());
+    Map<String, ApiHandler> apiRoutes = Map.of();
+    if (roles.contains(Role.LOADER)) {
+      QueryApi queryApi = new QueryApi(new QueryService(warehouse), credentials.adminToken(),
+          config.query().maxRows());
+      // Users replay after fixing schemas: forget cached ones (and cached misses) first.
+      ReplayApi replayApi = new ReplayApi(warehouse, gatedSink, replays, credentials.adminToken(),
+          clock, forgetSchemas);
+      apiRoutes = Map.of("/api/query", queryApi, "/api/replay", replayApi,
+          "/api/replay/status", replayApi);
+    }
+    TributaryConfig.Snowplow sp = config.snowplow();
+    SnowplowSettings snowplow = new SnowplowSettings(sp.enabled(), sp.source(), sp.maxRequestBytes(),
+        sp.cookie().name(), sp.cookie().domain(), sp.cookie().secure(),
+        Duration.ofDays(sp.cookie().maxAgeDays()), sp.pathAliases());
+    collector = HttpCollector.start(settings, snowplow,
+        roles.contains(Role.COLLECTOR) ? gatedSink : null, sources::get, apiRoutes,
+        () -> healthChecks, clock);
+    resources.push(collector);
+  }
+
+  private void startLoaders(TributaryConfig config, Properties clientProps, String instanceId,
+      Clock clock) {
+    TributaryConfig.Kafka k = config.kafka();
     warehouse = DuckDbWarehouse.open(config.warehousePath());
     resources.push(warehouse);
     TributaryConfig.Warehouse w = config.warehouse();
@@ -118,42 +199,7 @@ public final class Tributary implements AutoCloseable {
     BadRowLoader badLoader = new BadRowLoader(warehouse, new LoaderSettings("bad-loader",
         k.badTopic(), w.batchMaxEvents(), loadDelay), clock);
     stage("bad-loader", clientProps, k, k.badTopic(), badLoader, instanceId);
-
-    TributaryConfig.Lake lake = config.lake();
-    LocalLakeStore lakeStore = new LocalLakeStore(config.lakePath());
-    for (String kind : List.of("raw", "bad")) {
-      RawArchiver archiver = new RawArchiver(lakeStore, new ArchiverSettings(kind,
-          lake.flushRecords(), lake.flushBytes(), Duration.ofSeconds(lake.flushSeconds())), clock);
-      stage("archiver-" + kind, clientProps, k, kind.equals("raw") ? k.rawTopic() : k.badTopic(),
-          archiver, instanceId);
-    }
-
-    KafkaRawSink sink = new KafkaRawSink(clientProps, k.rawTopic());
-    resources.push(sink);
-    healthChecks.add(healthChecks.indexOf(disk) + 1, sink);
-    RawSink gatedSink = new GatedRawSink(sink, disk);
-    healthChecks.addAll(List.of(enrich, loader, badLoader));
-
-    Map<String, String> sources = credentials.sources().stream()
-        .collect(Collectors.toMap(TributaryConfig.Source::writeKey, TributaryConfig.Source::name));
-    TributaryConfig.Http h = config.http();
-    CollectorSettings settings = new CollectorSettings(h.bind(), h.port(), h.maxRequestBytes(),
-        new SegmentLimits(h.maxEventBytes(), h.maxBatchEvents()), h.trustedProxies(),
-        Duration.ofSeconds(h.idleTimeoutSeconds()), Math.max(1, Runtime.getRuntime().availableProcessors()),
-        Duration.ofSeconds(h.requestTimeoutSeconds()), h.maxConnections(), h.maxBufferedBytes());
-    QueryApi queryApi = new QueryApi(new QueryService(warehouse), credentials.adminToken(),
-        config.query().maxRows());
-    // Users replay after fixing schemas: forget cached ones (and cached misses) first.
-    ReplayApi replayApi = new ReplayApi(warehouse, gatedSink, replays, credentials.adminToken(), clock,
-        schemas::invalidateAll);
-    TributaryConfig.Snowplow sp = config.snowplow();
-    SnowplowSettings snowplow = new SnowplowSettings(sp.enabled(), sp.source(), sp.maxRequestBytes(),
-        sp.cookie().name(), sp.cookie().domain(), sp.cookie().secure(),
-        Duration.ofDays(sp.cookie().maxAgeDays()), sp.pathAliases());
-    collector = HttpCollector.start(settings, snowplow, gatedSink, sources::get,
-        Map.of("/api/query", queryApi, "/api/replay", replayApi, "/api/replay/status", replayApi),
-        () -> healthChecks, clock);
-    resources.push(collector);
+    healthChecks.addAll(List.of(loader, badLoader));
   }
 
   /** Same host and data dir → same id across restarts; two instances never share one. */

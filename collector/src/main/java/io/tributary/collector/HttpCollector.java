@@ -71,7 +71,12 @@ public final class HttpCollector implements AutoCloseable {
         clock);
   }
 
-  /** Starts with the Snowplow endpoints too (when enabled in {@code snowplow}). */
+  /**
+   * Starts with the Snowplow endpoints too (when enabled in {@code snowplow}).
+   *
+   * @param sink where collected requests go; null for a process that does not collect (it serves
+   *     only {@code /health}, {@code /ready} and the API routes, and answers 404 to collection paths)
+   */
   public static HttpCollector start(CollectorSettings settings, SnowplowSettings snowplow,
       RawSink sink, WriteKeys writeKeys, Map<String, ApiHandler> apiRoutes,
       Supplier<List<HealthCheck>> healthChecks, Clock clock) {

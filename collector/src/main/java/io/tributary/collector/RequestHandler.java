@@ -75,7 +75,8 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     this.proxies = new TrustedProxies(settings.trustedProxies());
     this.clock = clock;
     this.maxRequestBytes = settings.maxRequestBytes();
-    this.snowplow = new SnowplowEndpoints(snowplowSettings, sink, clock, this);
+    this.snowplow = new SnowplowEndpoints(sink == null ? SnowplowSettings.disabled() : snowplowSettings,
+        sink, clock, this);
   }
 
   /** The Snowplow route of a request path, or null (used by the aggregator for oversize bodies). */
@@ -132,7 +133,10 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       ex.respond(HttpResponseStatus.BAD_REQUEST, Responses.error(duplicate));
       return;
     }
-    if (path.startsWith("/v1/")) {
+    if (path.startsWith("/v1/") && sink == null) {
+      ex.respond(HttpResponseStatus.NOT_FOUND, Responses.error(
+          "this Tributary instance does not run the collector role: send events to one that does"));
+    } else if (path.startsWith("/v1/")) {
       collect(ctx, ex, req, path);
     } else if (path.equals("/health")) {
       ex.respond(HttpResponseStatus.OK, "{\"status\":\"up\"}".getBytes(StandardCharsets.UTF_8));

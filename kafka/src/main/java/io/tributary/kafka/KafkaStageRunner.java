@@ -15,6 +15,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -118,8 +119,9 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
   }
 
   private void consumeUntilFailure() {
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(
-        consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(
+        consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    try {
       consumer = c;
       Set<Integer> owned = new java.util.HashSet<>();
       try {
@@ -155,6 +157,13 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
         assigned = false;
         consumer = null;
       }
+    } finally {
+      // Stopping: leave the group so other instances take the partitions over at once (a static
+      // member would otherwise keep them until its session expires). After a failure: stay, the
+      // retry rejoins as the same member.
+      c.close(CloseOptions.groupMembershipOperation(running
+          ? CloseOptions.GroupMembershipOperation.DEFAULT
+          : CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     }
   }
 
