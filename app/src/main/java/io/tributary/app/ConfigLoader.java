@@ -130,6 +130,7 @@ public final class ConfigLoader {
     check(c.lake().flushRecords() > 0, "lake.flush_records must be positive");
     check(c.lake().flushBytes() > 0, "lake.flush_bytes must be positive");
     check(c.storage().minFreeMb() >= 0, "storage.min_free_mb must be 0 or more");
+    check(c.enrich().threads() >= 0, "enrich.threads must be 0 (one per core) or more");
     check(c.warehouse().batchMaxEvents() > 0, "warehouse.batch_max_events must be positive");
     check(c.warehouse().batchMaxMillis() > 0, "warehouse.batch_max_millis must be positive");
     check(c.warehouse().dedupeWindowHours() > 0, "warehouse.dedupe_window_hours must be positive");

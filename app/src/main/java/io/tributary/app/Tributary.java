@@ -130,11 +130,24 @@ public final class Tributary implements AutoCloseable {
       forgetSchemas = schemas::invalidateAll;
       EnrichWiring.Built logic = EnrichWiring.processor(config, schemas, clock);
       resources.push(logic.enrichments());
-      EnrichStage enrich = new EnrichStage(logic.processor(),
-          new KafkaEventOutput(clientProps, k.enrichedTopic(), k.badTopic()),
-          Duration.ofMillis(100), clock, replays);
-      stage("enrich", clientProps, k, k.rawTopic(), enrich, instanceId);
-      healthChecks.add(enrich);
+      // One consumer per thread: each takes some raw partitions, so order within a partition holds.
+      int threads = config.enrich().threadsFor(Runtime.getRuntime().availableProcessors(),
+          k.partitions());
+      List<KafkaStageRunner> runners = new ArrayList<>();
+      List<EnrichStage> stages = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        EnrichStage enrich = new EnrichStage(logic.processor(),
+            new KafkaEventOutput(clientProps, k.enrichedTopic(), k.badTopic()),
+            Duration.ofMillis(100), clock, replays);
+        KafkaStageRunner runner = new KafkaStageRunner("enrich", clientProps,
+            k.topicPrefix() + "enrich", k.rawTopic(), enrich,
+            i == 0 ? instanceId : instanceId + "-t" + i, disk).start();
+        resources.push(runner);
+        runners.add(runner);
+        stages.add(enrich);
+      }
+      healthChecks.add(EnrichHealth.consumers(runners));
+      healthChecks.add(EnrichHealth.counts(stages));
     }
     if (roles.contains(Role.LOADER)) {
       startLoaders(config, clientProps, instanceId, clock);

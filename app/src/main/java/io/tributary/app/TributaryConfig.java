@@ -22,7 +22,8 @@ public record TributaryConfig(
     Snowplow snowplow,
     Schemas schemas,
     Enrichments enrichments,
-    Storage storage) {
+    Storage storage,
+    Enrich enrich) {
 
   public TributaryConfig {
     dataDir = dataDir == null ? "./data" : dataDir;
@@ -37,6 +38,22 @@ public record TributaryConfig(
     enrichments = enrichments == null
         ? new Enrichments(null, null, null, null, null, null, null, null) : enrichments;
     storage = storage == null ? new Storage(null) : storage;
+    enrich = enrich == null ? new Enrich(null) : enrich;
+  }
+
+  /**
+   * The enrich stage: {@code threads} consumers of the raw topic in this process (each takes some
+   * partitions); 0 = one per CPU core, at most one per raw topic partition.
+   */
+  public record Enrich(Integer threads) {
+    public Enrich {
+      threads = threads == null ? 0 : threads;
+    }
+
+    /** The threads to run for this many cores and raw topic partitions. */
+    public int threadsFor(int cores, int partitions) {
+      return Math.max(1, Math.min(threads > 0 ? threads : cores, partitions));
+    }
   }
 
   /**
