@@ -69,7 +69,7 @@ final class SegmentTableWriter {
   }
 
   /** A fitted row waiting for its table's final columns. */
-  private record Staged(Map<String, Object> fixed, Map<String, Object> values) {}
+  private record Staged(Object[] event, DerivedRow row, Map<String, Object> values) {}
 
   /** Writes the derived rows of {@code events} (new events only, values by EventField ordinal). */
   void write(DuckDBConnection conn, List<Object[]> events) throws SQLException {
@@ -86,7 +86,7 @@ final class SegmentTableWriter {
       for (DerivedRow row : SegmentTables.rows(f -> event[f.ordinal()])) {
         TableShape.Fitted fitted = shape(row.table()).fit(row.fields());
         byTable.computeIfAbsent(row.table().name(), t -> new ArrayList<>())
-            .add(new Staged(row.fixed(), fitted.values()));
+            .add(new Staged(event, row, fitted.values()));
         for (Discard d : fitted.discards()) {
           discards.add(new Object[] {d.table(), d.column(), d.value(), d.reason(),
               event[EventField.EVENT_ID.ordinal()], event[EventField.RECEIVED_AT.ordinal()]});
@@ -111,6 +111,7 @@ final class SegmentTableWriter {
       if (identified) {
         refreshUsers(st);
       }
+
       if (!discards.isEmpty()) {
         stageAndInsertDiscards(conn, st, discards);
       }
@@ -167,7 +168,8 @@ final class SegmentTableWriter {
         a.beginRow();
         for (Map.Entry<String, ColumnType> c : columns.entrySet()) {
           Object v = row.values().get(c.getKey());
-          append(a, c.getValue(), v != null ? v : row.fixed().get(c.getKey()));
+          append(a, c.getValue(), v != null ? v
+              : SegmentTables.fixedValue(row.row(), c.getKey(), f -> row.event()[f.ordinal()]));
         }
         a.endRow();
       }

@@ -80,8 +80,20 @@ public final class SegmentTables {
     return fixed != null ? fixed : eventTable(table);
   }
 
+  /** Definitions of event tables met so far (bounded: cleared when it grows past 10,000). */
+  private static final Map<String, TableDef> EVENT_TABLES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private static TableDef eventTable(String table) {
-    return new TableDef(table, TRACKS.fixedColumns(), "property_");
+    TableDef def = EVENT_TABLES.get(table);
+    if (def == null) {
+      if (EVENT_TABLES.size() > 10_000) {
+        EVENT_TABLES.clear();
+      }
+      def = new TableDef(table, TRACKS.fixedColumns(), "property_");
+      EVENT_TABLES.put(table, def);
+    }
+    return def;
   }
 
   /**
@@ -102,7 +114,7 @@ public final class SegmentTables {
       case "screen" -> List.of(withFields(SCREENS, event, EventField.PROPERTIES));
       case "identify" -> List.of(withFields(IDENTIFIES, event, EventField.TRAITS));
       case "group" -> List.of(withFields(GROUPS, event, EventField.TRAITS));
-      case "alias" -> List.of(new DerivedRow(ALIASES, fixed(ALIASES, event), List.of()));
+      case "alias" -> List.of(new DerivedRow(ALIASES, Map.of(), List.of()));
       default -> List.of();
     };
   }
@@ -110,12 +122,10 @@ public final class SegmentTables {
   private static List<DerivedRow> track(Function<EventField, Object> event) {
     Object name = event.apply(EventField.EVENT_NAME);
     if (!(name instanceof String eventName)) {
-      return List.of(new DerivedRow(TRACKS, fixed(TRACKS, event), List.of()));
+      return List.of(new DerivedRow(TRACKS, Map.of(), List.of()));
     }
     TableDef own = eventTable(eventTableName(eventName));
-    Map<String, Object> fixed = fixed(TRACKS, event);
-    fixed.put("event", own.name());
-    fixed.put("event_text", eventName);
+    Map<String, Object> fixed = Map.of("event", own.name(), "event_text", eventName);
     return List.of(new DerivedRow(TRACKS, fixed, List.of()), new DerivedRow(own, fixed,
         JsonFlattener.flatten(json(event.apply(EventField.PROPERTIES)), own.prefix(),
             own.reserved())));
@@ -123,25 +133,26 @@ public final class SegmentTables {
 
   private static DerivedRow withFields(TableDef def, Function<EventField, Object> event,
       EventField source) {
-    Map<String, Object> fixed = fixed(def, event);
-    if (def == PAGES || def == SCREENS) {
-      fixed.put("name", event.apply(EventField.EVENT_NAME));
-    }
+    Object name = event.apply(EventField.EVENT_NAME);
+    Map<String, Object> fixed = (def == PAGES || def == SCREENS) && name != null
+        ? Map.of("name", name) : Map.of();
     return new DerivedRow(def, fixed,
         JsonFlattener.flatten(json(event.apply(source)), def.prefix(), def.reserved()));
   }
 
-  /** Values of the fixed columns that are event fields of the same name. */
-  private static Map<String, Object> fixed(TableDef def, Function<EventField, Object> event) {
-    Map<String, Object> out = new HashMap<>();
-    for (String column : def.fixedColumns().keySet()) {
-      EventField f = EventField.ofColumn(column);
-      if (f != null) {
-        Object v = event.apply(f);
-        out.put(column, v instanceof JsonNode j ? j.toString() : v);
-      }
+  /**
+   * The value of a fixed column: from the row's own values, else from the event field of the same
+   * name (JSON as text); null if neither has one.
+   */
+  public static Object fixedValue(DerivedRow row, String column,
+      Function<EventField, Object> event) {
+    Object v = row.fixed().get(column);
+    if (v != null) {
+      return v;
     }
-    return out;
+    EventField f = EventField.ofColumn(column);
+    v = f == null ? null : event.apply(f);
+    return v instanceof JsonNode j ? j.toString() : v;
   }
 
   private static JsonNode json(Object v) {

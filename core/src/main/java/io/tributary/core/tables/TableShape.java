@@ -58,7 +58,10 @@ public final class TableShape {
 
   /** Fits the dynamic fields of one row, evolving the columns as needed. */
   public Fitted fit(List<Field> fields) {
-    Map<String, Object> values = new LinkedHashMap<>();
+    if (fields.isEmpty()) {
+      return new Fitted(Map.of(), List.of());
+    }
+    Map<String, Object> values = new LinkedHashMap<>(fields.size() * 2);
     List<Discard> discards = List.of();
     for (Field f : fields) {
       String reason = null;

@@ -38,8 +38,14 @@ class SegmentTablesTest {
     assertThat(rows).extracting(r -> r.table().name()).containsExactly("tracks", "order_completed");
     assertThat(rows.get(0).fields()).isEmpty();
     assertThat(rows.get(0).fixed()).containsEntry("event", "order_completed")
-        .containsEntry("event_text", "Order Completed").containsEntry("event_id", "m1")
-        .containsEntry("user_id", "u1").containsEntry("context", "{\"library\":{\"name\":\"x\"}}");
+        .containsEntry("event_text", "Order Completed");
+    Map<EventField, Object> e = event("track", "Order Completed", null);
+    assertThat(SegmentTables.fixedValue(rows.get(1), "event_id", e::get)).isEqualTo("m1");
+    assertThat(SegmentTables.fixedValue(rows.get(1), "user_id", e::get)).isEqualTo("u1");
+    assertThat(SegmentTables.fixedValue(rows.get(1), "event_text", e::get))
+        .isEqualTo("Order Completed");
+    assertThat(SegmentTables.fixedValue(rows.get(1), "context", e::get))
+        .isEqualTo("{\"library\":{\"name\":\"x\"}}");
     assertThat(rows.get(1).fields()).extracting(Field::column)
         .containsExactly("total", "property_event_id", "address_city");
   }
@@ -72,13 +78,13 @@ class SegmentTablesTest {
     group.put(EventField.GROUP_ID, "g1");
     assertThat(rows(group)).singleElement().satisfies(r -> {
       assertThat(r.table().name()).isEqualTo("groups");
-      assertThat(r.fixed()).containsEntry("group_id", "g1");
+      assertThat(SegmentTables.fixedValue(r, "group_id", group::get)).isEqualTo("g1");
     });
     Map<EventField, Object> alias = event("alias", null, null);
     alias.put(EventField.PREVIOUS_ID, "a1");
     assertThat(rows(alias)).singleElement().satisfies(r -> {
       assertThat(r.table().name()).isEqualTo("aliases");
-      assertThat(r.fixed()).containsEntry("previous_id", "a1");
+      assertThat(SegmentTables.fixedValue(r, "previous_id", alias::get)).isEqualTo("a1");
     });
   }
 
