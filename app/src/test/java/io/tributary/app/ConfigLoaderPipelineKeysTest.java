@@ -54,6 +54,7 @@ class ConfigLoaderPipelineKeysTest {
     assertThat(e.fingerprint().fields()).isNull();
     assertThat(e.fingerprint().algorithm()).isEqualTo("SHA-256");
     assertThat(c.warehouse().dedupeWindowHours()).isEqualTo(24);
+    assertThat(c.warehouse().maxColumnsPerTable()).isEqualTo(300);
     assertThat(c.kafka().enrichedTopic()).isEqualTo("tributary.enriched");
     assertThat(c.kafka().badTopic()).isEqualTo("tributary.bad");
   }
@@ -110,6 +111,7 @@ class ConfigLoaderPipelineKeysTest {
     assertFails("schemas: {registries: [{name: a, type: http, uri: 'ftp://x'}]}", "http(s) 'uri'");
     assertFails("schemas: {cache_size: 0}", "schemas.cache_size");
     assertFails("warehouse: {dedupe_window_hours: 0}", "warehouse.dedupe_window_hours");
+    assertFails("warehouse: {max_columns_per_table: 19}", "warehouse.max_columns_per_table");
     assertFails("enrichments: {ip_anonymisation: {octets: 5}}", "octets must be 0..4");
     assertFails("enrichments: {geo: {database: /no/such.mmdb}}", "enrichments.geo.database");
     assertFails("enrichments: {pii: {salt: s, fields: [nope]}}", "'nope' is not a column");

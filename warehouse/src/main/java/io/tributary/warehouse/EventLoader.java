@@ -5,11 +5,16 @@ import io.tributary.core.EventField;
 import io.tributary.core.RawRecordCodec;
 import io.tributary.core.SegmentNormalizer;
 import io.tributary.core.SourcedRecord;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.LocalDateTime;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
 
 /** Loads events into the {@code events} table, exactly once (see {@link MicroBatchLoader}). */
 public final class EventLoader extends MicroBatchLoader<Object[]> {
@@ -32,13 +37,29 @@ public final class EventLoader extends MicroBatchLoader<Object[]> {
       SegmentNormalizer.normalize(RawRecordCodec.decode(r.value())).stream()
           .map(e -> EnrichedRow.decode(EnrichedEventCodec.encode(e.toEnriched()))).toList();
 
+  /** Default of {@code warehouse.max_columns_per_table}. */
+  public static final int DEFAULT_MAX_COLUMNS_PER_TABLE = 300;
+
   private final RecordDecoder decoder;
   private final String insert;
+  private final SegmentTableWriter tables;
 
   public EventLoader(DuckDbWarehouse warehouse, LoaderSettings settings, Clock clock,
       RecordDecoder decoder) {
+    this(warehouse, settings, clock, decoder, DEFAULT_MAX_COLUMNS_PER_TABLE);
+  }
+
+  /**
+   * Also fills the Segment-style tables (tracks, pages, one per track event name, users...) with the
+   * events that are new, in the same transaction.
+   *
+   * @param maxColumnsPerTable columns a derived table may have; further new fields go to discards
+   */
+  public EventLoader(DuckDbWarehouse warehouse, LoaderSettings settings, Clock clock,
+      RecordDecoder decoder, int maxColumnsPerTable) {
     super(warehouse, settings, clock, "events", DuckDbWarehouse.eventColumns(false));
     this.decoder = decoder;
+    this.tables = new SegmentTableWriter(maxColumnsPerTable);
     // BY NAME: tables made by older versions have their columns in another order. The window bound
     // is a constant for the batch, so DuckDB skips row groups of older events by their min/max.
     this.insert = "INSERT " + (warehouse.eventsHasPrimaryKey() ? "OR IGNORE " : "")
@@ -61,6 +82,30 @@ public final class EventLoader extends MicroBatchLoader<Object[]> {
   @Override
   String insertSql(String stagingTable) {
     return String.format(insert, stagingTable);
+  }
+
+  /** Inserts the new events, then the derived rows of exactly those (not of duplicates). */
+  @Override
+  int moveStaged(DuckDBConnection conn, String stagingTable, List<Object[]> staged)
+      throws SQLException {
+    Set<String> inserted = new HashSet<>();
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery(insertSql(stagingTable) + " RETURNING event_id")) {
+      while (rs.next()) {
+        inserted.add(rs.getString(1));
+      }
+    }
+    if (!inserted.isEmpty()) {
+      List<Object[]> fresh = inserted.size() == staged.size() ? staged
+          : staged.stream().filter(r -> inserted.contains(idOf(r))).toList();
+      tables.write(conn, fresh);
+    }
+    return inserted.size();
+  }
+
+  @Override
+  void rolledBack() {
+    tables.reset();
   }
 
   @Override

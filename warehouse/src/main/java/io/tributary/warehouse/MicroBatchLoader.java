@@ -112,6 +112,20 @@ abstract class MicroBatchLoader<T> implements PartitionedSink, HealthCheck {
   /** Moves the staging table's rows into the target, ignoring ids already there. */
   abstract String insertSql(String stagingTable);
 
+  /**
+   * Moves the staged rows into the target inside the batch's transaction (which also writes the
+   * offsets and commits); returns how many were new. {@code staged} are the rows in the staging
+   * table. Subclasses that write more tables do so here, so they commit together.
+   */
+  int moveStaged(DuckDBConnection conn, String stagingTable, List<T> staged) throws SQLException {
+    try (Statement st = conn.createStatement()) {
+      return st.executeUpdate(insertSql(stagingTable));
+    }
+  }
+
+  /** Called after the batch's transaction was rolled back (or its connection dropped). */
+  void rolledBack() {}
+
   @Override
   public Map<Integer, Long> open(Collection<Integer> partitions) {
     connect();
@@ -162,6 +176,7 @@ abstract class MicroBatchLoader<T> implements PartitionedSink, HealthCheck {
       duplicates.addAndGet(pendingCount - inserted);
     } catch (SQLException | RuntimeException e) {
       rollbackQuietly();
+      rolledBack();
       throw failure(name() + ": loading " + pendingCount + " rows failed", e);
     }
     Map<Integer, Long> done = new HashMap<>(pendingOffsets);
@@ -178,20 +193,21 @@ abstract class MicroBatchLoader<T> implements PartitionedSink, HealthCheck {
       st.execute("DELETE FROM " + staging);
     }
     Set<String> seen = new HashSet<>();
+    List<T> staged = new ArrayList<>(pendingCount);
     try (DuckDBAppender appender = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, staging)) {
       for (List<T> rows : pending.values()) {
         for (T row : rows) {
           if (seen.add(idOf(row))) {
             appendRow(appender, row);
+            staged.add(row);
           }
         }
       }
       appender.flush();
     }
     long appended = System.nanoTime();
-    int inserted;
+    int inserted = moveStaged(conn, staging, staged);
     try (Statement st = conn.createStatement()) {
-      inserted = st.executeUpdate(insertSql(staging));
       st.execute("DELETE FROM " + staging);
     }
     OffsetStore.write(conn, settings.consumer(), settings.topic(), pendingOffsets);
