@@ -207,7 +207,7 @@ public final class Tributary implements AutoCloseable {
     Duration loadDelay = Duration.ofMillis(w.batchMaxMillis());
     loader = new EventLoader(warehouse, new LoaderSettings("loader", k.enrichedTopic(),
         w.batchMaxEvents(), loadDelay, Duration.ofHours(w.dedupeWindowHours())), clock,
-        EventLoader.ENRICHED, w.maxColumnsPerTable());
+        EventLoader.ENRICHED, w.segmentTables() ? w.maxColumnsPerTable() : 0);
     stage("loader", clientProps, k, k.enrichedTopic(), loader, instanceId);
     BadRowLoader badLoader = new BadRowLoader(warehouse, new LoaderSettings("bad-loader",
         k.badTopic(), w.batchMaxEvents(), loadDelay), clock);

@@ -41,6 +41,21 @@ class SegmentTablesLoadTest {
     warehouse.close();
   }
 
+  @Test
+  void withTheTablesOffOnlyEventsIsLoaded() throws SQLException {
+    EventLoader loader = loader(0);
+    load(loader, next(track("off-1", "Order Completed", "{\"total\":5}"),
+        identify("off-2", "u9", "2026-11-22T11:00:00Z", "{\"plan\":\"pro\"}")));
+    load(loader, next(track("off-1", "Order Completed", "{\"total\":5}")));
+
+    assertThat(query("SELECT count(*) FROM events")).containsExactly(List.of("2"));
+    assertThat(query("SELECT count(*) FROM tracks")).containsExactly(List.of("0"));
+    assertThat(query("SELECT count(*) FROM users")).containsExactly(List.of("0"));
+    assertThat(query("SELECT count(*) FROM information_schema.tables"
+        + " WHERE table_name = 'order_completed'")).containsExactly(List.of("0"));
+    assertThat(loader.duplicateEvents()).isEqualTo(1);
+  }
+
   private EventLoader loader(int maxColumns) {
     EventLoader loader = new EventLoader(warehouse,
         new LoaderSettings("loader", "raw", 10_000, Duration.ofSeconds(5)), clock,
