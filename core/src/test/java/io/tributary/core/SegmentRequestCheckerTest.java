@@ -418,4 +418,13 @@ class SegmentRequestCheckerTest {
     }
     return out;
   }
+
+  @Test
+  void aRepeatedUserKeyCountsAsItsLastValue() {
+    // found by SegmentRequestFuzzTest: the normalizer keeps the last value, so the event had no user
+    rejects("{\"anonymousId\":\"a1\",\"anonymousId\":{\"x\":1}}", SegmentType.IDENTIFY,
+        "missing userId or anonymousId");
+    assertEquals(1, DEFAULT.check(utf8("{\"userId\":null,\"userId\":\"u1\"}"), SegmentType.IDENTIFY)
+        .events());
+  }
 }
