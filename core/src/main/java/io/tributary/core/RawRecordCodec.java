@@ -8,6 +8,9 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
@@ -53,10 +56,11 @@ public final class RawRecordCodec {
   }
 
   /**
-   * Jackson also reads JSON in UTF-16 and UTF-32 and skips a byte order mark, but the line is UTF-8:
-   * such a body must go as base64. JSON in UTF-8 has no NUL byte (UTF-16/32 JSON always has one).
+   * Jackson also reads JSON in UTF-16 and UTF-32 and skips a byte order mark, and it does not check
+   * the UTF-8 of a string it skips; but the line is UTF-8 that readers decode: such a body must go as
+   * base64. (JSON in UTF-8 has no NUL byte; UTF-16/32 JSON always has one.)
    */
-  private static boolean isBareUtf8(byte[] body) {
+  static boolean isBareUtf8(byte[] body) {
     if (body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF) {
       return false;
     }
@@ -65,7 +69,12 @@ public final class RawRecordCodec {
         return false;
       }
     }
-    return true;
+    try {
+      StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
   }
 
   public static byte[] encode(RawRecord record, boolean bodyIsJson) {

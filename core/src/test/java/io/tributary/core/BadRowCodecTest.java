@@ -28,7 +28,9 @@ class BadRowCodecTest {
   @Test
   void aRawLineThatIsNotJsonGoesAsBase64AndReadsBackByteExact() {
     // found by EventProcessorFuzzTest: the empty (or any non-JSON) raw line made an unreadable bad row
-    for (byte[] raw : new byte[][] {{}, {'{'}, {(byte) 0xff, 0, '\n'}, "a\"b".getBytes(StandardCharsets.UTF_8)}) {
+    byte[] invalidUtf8InAString = {'{', '"', 'a', '"', ':', '"', (byte) 0xff, '"', '}'};
+    for (byte[] raw : new byte[][] {{}, {'{'}, {(byte) 0xff, 0, '\n'}, invalidUtf8InAString,
+        "a\"b".getBytes(StandardCharsets.UTF_8)}) {
       byte[] line = BadRowCodec.encode(bad(raw));
 
       assertThat(Json.parseOrNull(new String(line, StandardCharsets.UTF_8)).has("raw_base64")).isTrue();
