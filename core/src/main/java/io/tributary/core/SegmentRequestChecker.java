@@ -31,6 +31,11 @@ public final class SegmentRequestChecker {
     if (body.length == 0) {
       throw new BadRequestException("request body is empty");
     }
+    // The streaming pass skips strings without decoding them; the normalizer decodes them all.
+    int invalid = Utf8.firstInvalid(body);
+    if (invalid >= 0) {
+      throw new BadRequestException("invalid JSON: not valid UTF-8 at byte " + invalid);
+    }
     try (JsonParser p = JSON.createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new BadRequestException("request body must be a JSON object");

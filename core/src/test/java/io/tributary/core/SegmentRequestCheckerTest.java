@@ -427,4 +427,12 @@ class SegmentRequestCheckerTest {
     assertEquals(1, DEFAULT.check(utf8("{\"userId\":null,\"userId\":\"u1\"}"), SegmentType.IDENTIFY)
         .events());
   }
+
+  @Test
+  void aBodyThatIsNotUtf8IsRejected() {
+    // found by SegmentRequestFuzzTest: 0xFF in a key the check skips passed, the normalizer failed
+    byte[] body = {'{', '"', 'u', 's', (byte) 0xff, '"', ':', '1', ',', '"', 'u', 's', 'e', 'r', 'I', 'd',
+        '"', ':', '"', 'u', '"', '}'};
+    assertTrue(rejects(DEFAULT, body, SegmentType.IDENTIFY).contains("not valid UTF-8 at byte 4"));
+  }
 }
