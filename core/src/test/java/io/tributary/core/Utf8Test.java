@@ -42,7 +42,7 @@ class Utf8Test {
       }
     }
     SplittableRandom random = new SplittableRandom(7);
-    for (int i = 0; i < 200_000; i++) {
+    for (int i = 0; i < 50_000; i++) {
       byte[] b = new byte[1 + random.nextInt(6)];
       for (int k = 0; k < b.length; k++) {
         b[k] = (byte) (random.nextBoolean() ? 0x80 + random.nextInt(0x80) : random.nextInt(256));
