@@ -8,14 +8,18 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 
 /**
  * The bad topic's and bad lake's format: one line of JSON per bad row, with the raw record embedded as
- * JSON under {@code raw} (it is itself one line of JSON, see {@link RawRecordCodec}).
+ * JSON under {@code raw} (it is itself one line of JSON, see {@link RawRecordCodec}). A raw line that
+ * is not JSON (the bad row says it could not be read) goes losslessly as base64 under {@code
+ * raw_base64}: embedded, it would make the bad row unreadable too.
  */
 public final class BadRowCodec {
   private static final JsonFactory JSON =
@@ -48,6 +52,12 @@ public final class BadRowCodec {
       if (row.replayId() != null) {
         gen.writeStringField("replay_id", row.replayId());
       }
+      if (!RawRecordCodec.isSingleJsonValue(row.raw())) {
+        gen.writeStringField("raw_base64", Base64.getEncoder().encodeToString(row.raw()));
+        gen.writeEndObject();
+        gen.flush();
+        return out.toByteArray();
+      }
       gen.writeFieldName("raw");
       gen.writeRaw(':');
       gen.flush();
@@ -57,6 +67,22 @@ public final class BadRowCodec {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  /**
+   * The raw record as a JSON value, for a JSON column: the raw line itself, or when it is not JSON,
+   * its text as a JSON string.
+   */
+  public static String rawAsJson(BadRow row) {
+    String text = new String(row.raw(), StandardCharsets.UTF_8);
+    if (RawRecordCodec.isSingleJsonValue(row.raw())) {
+      return text;
+    }
+    try {
+      return Json.MAPPER.writeValueAsString(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public static BadRow decode(byte[] line) {
@@ -85,6 +111,7 @@ public final class BadRowCodec {
               messages.add(p.getText());
             }
           }
+          case "raw_base64" -> raw = Base64.getDecoder().decode(p.getText());
           case "raw" -> {
             int from = (int) p.currentTokenLocation().getByteOffset();
             p.skipChildren();

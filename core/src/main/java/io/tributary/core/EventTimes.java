@@ -11,7 +11,8 @@ public final class EventTimes {
    * The true timestamp when the tracker vouches for one; otherwise the device's creation time
    * corrected for its clock skew, {@code received − (sent − created)} (Segment's and Snowplow's
    * rule); the creation time when nothing was sent; the receive time when the device gave none, or
-   * when it claims to have sent the event before creating it (its clock cannot be trusted then).
+   * when it claims to have sent the event before creating it or the correction would put the event
+   * before year 1 (its clock cannot be trusted then).
    */
   public static Instant derive(Instant received, Instant sent, Instant created, Instant trueTime) {
     if (trueTime != null) {
@@ -26,6 +27,10 @@ public final class EventTimes {
     if (created.isAfter(sent)) {
       return received;
     }
-    return received.minus(Duration.between(created, sent));
+    Duration skew = Duration.between(created, sent);
+    if (Duration.between(Timestamps.MIN, received).compareTo(skew) < 0) {
+      return received;
+    }
+    return received.minus(skew);
   }
 }

@@ -33,11 +33,12 @@ public final class RawRecordCodec {
    * checked by the collector; other bodies are checked here (trackers may send anything).
    */
   public static byte[] encode(RawRecord record) {
-    return encode(record, record.protocol().equals("segment") || isSingleJsonValue(record.body()));
+    byte[] body = record.body();
+    return encode(record, record.protocol().equals("segment") ? isBareUtf8(body) : isSingleJsonValue(body));
   }
 
   static boolean isSingleJsonValue(byte[] body) {
-    if (body.length == 0) {
+    if (body.length == 0 || !isBareUtf8(body)) {
       return false;
     }
     try (JsonParser p = JSON.createParser(body)) {
@@ -49,6 +50,23 @@ public final class RawRecordCodec {
     } catch (IOException | RuntimeException e) {
       return false;
     }
+  }
+
+  /**
+   * Jackson also reads JSON in UTF-16 and UTF-32 and skips a byte order mark, and it does not check
+   * the UTF-8 of a string it skips; but the line is UTF-8 that readers decode: such a body must go as
+   * base64. (JSON in UTF-8 has no NUL byte; UTF-16/32 JSON always has one.)
+   */
+  static boolean isBareUtf8(byte[] body) {
+    if (body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF) {
+      return false;
+    }
+    for (byte b : body) {
+      if (b == 0) {
+        return false;
+      }
+    }
+    return Utf8.isValid(body);
   }
 
   public static byte[] encode(RawRecord record, boolean bodyIsJson) {

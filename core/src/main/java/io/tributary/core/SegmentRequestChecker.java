@@ -31,6 +31,11 @@ public final class SegmentRequestChecker {
     if (body.length == 0) {
       throw new BadRequestException("request body is empty");
     }
+    // The streaming pass skips strings without decoding them; the normalizer decodes them all.
+    int invalid = Utf8.firstInvalid(body);
+    if (invalid >= 0) {
+      throw new BadRequestException("invalid JSON: not valid UTF-8 at byte " + invalid);
+    }
     try (JsonParser p = JSON.createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new BadRequestException("request body must be a JSON object");
@@ -114,7 +119,9 @@ public final class SegmentRequestChecker {
   private String checkMessage(JsonParser p, SegmentType pathType, String where) throws IOException {
     SegmentType type = pathType;
     String typeText = null;
-    boolean hasUser = false;
+    // A repeated key counts as its last value, as in the tree the normalizer reads.
+    boolean hasUserId = false;
+    boolean hasAnonymousId = false;
     boolean hasRequired = false;
     String writeKey = null;
     String required = pathType == null ? null : pathType.requiredField();
@@ -126,7 +133,8 @@ public final class SegmentRequestChecker {
       JsonToken value = p.nextToken();
       switch (field) {
         case "type" -> typeText = stringOrSkip(p, value, "");
-        case "userId", "anonymousId" -> hasUser |= isPresent(p, value);
+        case "userId" -> hasUserId = isPresent(p, value);
+        case "anonymousId" -> hasAnonymousId = isPresent(p, value);
         case "event" -> event = isPresent(p, value) ? "" : null;
         case "previousId" -> previousId = isPresent(p, value) ? "" : null;
         case "groupId" -> groupId = isPresent(p, value) ? "" : null;
@@ -143,7 +151,7 @@ public final class SegmentRequestChecker {
       }
       required = type.requiredField();
     }
-    if (!hasUser) {
+    if (!hasUserId && !hasAnonymousId) {
       throw new BadRequestException(where + ": missing userId or anonymousId");
     }
     if (required != null) {

@@ -44,8 +44,8 @@ public final class Timestamps {
   private static final double MICROS_THRESHOLD = 1e13 * 1000;
   private static final double NANOS_THRESHOLD = 1e16 * 1000;
   /** Instants outside years 1..9999 are not real event times (and overflow warehouses). */
-  private static final Instant MIN = Instant.parse("0001-01-01T00:00:00Z");
-  private static final Instant MAX = Instant.parse("9999-12-31T23:59:59.999999Z");
+  static final Instant MIN = Instant.parse("0001-01-01T00:00:00Z");
+  static final Instant MAX = Instant.parse("9999-12-31T23:59:59.999999Z");
 
   private Timestamps() {}
 

@@ -37,4 +37,13 @@ class EventTimesTest {
   void aDeviceClaimingToSendBeforeCreatingIsNotTrusted() {
     assertThat(EventTimes.derive(RECEIVED, CREATED, SENT, null)).isEqualTo(RECEIVED);
   }
+
+  @Test
+  void aSkewReachingBeforeYearOneIsNotTrusted() {
+    // found by SegmentRequestFuzzTest: created in year 1, sent in 9999 gave an event time of -7974
+    Instant created = Instant.parse("0001-01-01T00:00:00Z");
+    Instant sent = Instant.parse("9999-01-01T00:00:00Z");
+    assertThat(EventTimes.derive(RECEIVED, sent, created, null)).isEqualTo(RECEIVED);
+    assertThat(EventTimes.derive(Instant.MIN, SENT, CREATED, null)).isEqualTo(Instant.MIN);
+  }
 }

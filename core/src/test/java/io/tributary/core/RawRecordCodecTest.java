@@ -198,4 +198,20 @@ class RawRecordCodecTest {
         () -> RawRecordCodec.decode(new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1}));
     assertEquals(400, e.status());
   }
+
+  @Test
+  void jsonInUtf16OrWithAByteOrderMarkOrInvalidUtf8GoesAsBase64() {
+    // found by RawRecordRoundTripFuzzTest: Jackson reads such bodies, but embedded in the UTF-8 line
+    // they made it unreadable
+    byte[] utf16 = "{\"a\":1}".getBytes(StandardCharsets.UTF_16LE);
+    byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '{', '}'};
+    // found by EventProcessorFuzzTest: Jackson skips a string without checking its UTF-8
+    byte[] badUtf8 = {'"', (byte) 0xff, '"'};
+    for (byte[] body : new byte[][] {utf16, bom, badUtf8}) {
+      for (String protocol : new String[] {"segment", "snowplow"}) {
+        RawRecord r = new RawRecord("raw-1", "web", protocol, "/p", RECEIVED, null, null, null, body);
+        assertArrayEquals(body, RawRecordCodec.decode(RawRecordCodec.encode(r)).body());
+      }
+    }
+  }
 }

@@ -418,4 +418,21 @@ class SegmentRequestCheckerTest {
     }
     return out;
   }
+
+  @Test
+  void aRepeatedUserKeyCountsAsItsLastValue() {
+    // found by SegmentRequestFuzzTest: the normalizer keeps the last value, so the event had no user
+    rejects("{\"anonymousId\":\"a1\",\"anonymousId\":{\"x\":1}}", SegmentType.IDENTIFY,
+        "missing userId or anonymousId");
+    assertEquals(1, DEFAULT.check(utf8("{\"userId\":null,\"userId\":\"u1\"}"), SegmentType.IDENTIFY)
+        .events());
+  }
+
+  @Test
+  void aBodyThatIsNotUtf8IsRejected() {
+    // found by SegmentRequestFuzzTest: 0xFF in a key the check skips passed, the normalizer failed
+    byte[] body = {'{', '"', 'u', 's', (byte) 0xff, '"', ':', '1', ',', '"', 'u', 's', 'e', 'r', 'I', 'd',
+        '"', ':', '"', 'u', '"', '}'};
+    assertTrue(rejects(DEFAULT, body, SegmentType.IDENTIFY).contains("not valid UTF-8 at byte 4"));
+  }
 }

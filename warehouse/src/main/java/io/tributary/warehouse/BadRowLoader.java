@@ -4,7 +4,6 @@ import io.tributary.core.BadRow;
 import io.tributary.core.BadRowCodec;
 import io.tributary.core.Json;
 import io.tributary.core.SourcedRecord;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -76,7 +75,7 @@ public final class BadRowLoader extends MicroBatchLoader<BadRow> {
       a.append(utc(row.receivedAt()));
     }
     appendOrNull(a, row.replayId());
-    a.append(new String(row.raw(), StandardCharsets.UTF_8));
+    a.append(BadRowCodec.rawAsJson(row));
     a.endRow();
   }
 

@@ -302,6 +302,22 @@ class BadRowLoaderTest {
     assertThat(count("SELECT count(*) FROM bad_events")).isEqualTo(1);
   }
 
+  @Test
+  void aBadRowForAnUnreadableRawLineLoadsWithItsTextAsAJsonString() throws SQLException {
+    // found by EventProcessorFuzzTest: such a bad row used to be unreadable itself, and skipped here
+    BadRow row = new BadRow("bad-3", BadRowType.ADAPTER_FAILURE, "tributary-enrich/0.1.0", FAILED,
+        List.of("raw record is not a JSON object"), null, null, null,
+        "not json \"at all\"".getBytes(StandardCharsets.UTF_8), null);
+    BadRowLoader loader = loader();
+    loader.open(List.of(0));
+    loader.write(List.of(rec(0, 0, row)));
+    loader.flush(true);
+
+    assertThat(loader.rejectedRecords()).isZero();
+    assertThat(query("SELECT id, json_type(raw), raw->>'$' FROM bad_events"))
+        .containsExactly(row("bad-3", "VARCHAR", "not json \"at all\""));
+  }
+
   // ---------------------------------------------------------------- unreadable records
 
   @Test
