@@ -29,9 +29,12 @@ public final class ConfigLoader {
       "TRIBUTARY_HTTP_REQUEST_TIMEOUT_SECONDS", "http.request_timeout_seconds",
       "TRIBUTARY_HTTP_MAX_CONNECTIONS", "http.max_connections",
       "TRIBUTARY_HTTP_MAX_BUFFERED_BYTES", "http.max_buffered_bytes",
-      "TRIBUTARY_KAFKA_BOOTSTRAP", "kafka.bootstrap");
+      "TRIBUTARY_KAFKA_BOOTSTRAP", "kafka.bootstrap",
+      "TRIBUTARY_LAKE_S3_ACCESS_KEY_ID", "lake.s3.access_key_id",
+      "TRIBUTARY_LAKE_S3_SECRET_ACCESS_KEY", "lake.s3.secret_access_key");
 
   private static final Set<String> FSYNC = Set.of("os", "always");
+  private static final Set<String> LAKE_STORES = Set.of("local", "s3");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
@@ -129,6 +132,7 @@ public final class ConfigLoader {
     check(c.lake().flushSeconds() > 0, "lake.flush_seconds must be positive");
     check(c.lake().flushRecords() > 0, "lake.flush_records must be positive");
     check(c.lake().flushBytes() > 0, "lake.flush_bytes must be positive");
+    validateLake(c.lake());
     check(c.storage().minFreeMb() >= 0, "storage.min_free_mb must be 0 or more");
     check(c.enrich().threads() >= 0, "enrich.threads must be 0 (one per core) or more");
     check(c.warehouse().batchMaxEvents() > 0, "warehouse.batch_max_events must be positive");
@@ -151,6 +155,33 @@ public final class ConfigLoader {
     validateEnrichments(c.enrichments());
     if (c.adminToken() != null) {
       check(c.adminToken().length() >= 16, "admin_token must have at least 16 characters");
+    }
+  }
+
+  private static void validateLake(TributaryConfig.Lake l) {
+    check(LAKE_STORES.contains(l.store()),
+        "lake.store must be one of " + LAKE_STORES + ", not '" + l.store() + "'");
+    TributaryConfig.S3 s3 = l.s3();
+    if (!l.store().equals("s3")) {
+      return;
+    }
+    check(s3.bucket() != null && !s3.bucket().isBlank(), "lake.s3.bucket is required when lake.store is s3");
+    check(s3.bucket().matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"), "lake.s3.bucket must be a bucket name"
+        + " (3-63 lower-case letters, digits, '.', '-'), not '" + s3.bucket() + "'");
+    check((s3.accessKeyId() == null) == (s3.secretAccessKey() == null), "lake.s3.access_key_id and"
+        + " lake.s3.secret_access_key are set together (or neither, for the AWS default credentials chain)");
+    if (s3.endpoint() != null) {
+      check(s3.endpoint().matches("https?://[^/?#\\s]+/?"), "lake.s3.endpoint must be http(s)://host[:port],"
+          + " not '" + s3.endpoint() + "'");
+    }
+    String prefix = s3.prefix().replaceAll("^/+|/+$", "");
+    try {
+      if (!prefix.isEmpty()) {
+        io.tributary.lake.LakePaths.check(prefix);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("lake.s3.prefix must be a '/'-separated key prefix without empty or '.'"
+          + " segments, not '" + s3.prefix() + "'");
     }
   }
 

@@ -22,7 +22,10 @@ import io.tributary.kafka.KafkaStageRunner;
 import io.tributary.kafka.KafkaTopics;
 import io.tributary.kafka.TopicSpec;
 import io.tributary.lake.ArchiverSettings;
+import io.tributary.lake.LakeStore;
 import io.tributary.lake.LocalLakeStore;
+import io.tributary.lake.s3.S3LakeSettings;
+import io.tributary.lake.s3.S3LakeStore;
 import io.tributary.lake.RawArchiver;
 import io.tributary.warehouse.DuckDbWarehouse;
 import io.tributary.warehouse.EventLoader;
@@ -154,7 +157,11 @@ public final class Tributary implements AutoCloseable {
     }
     if (roles.contains(Role.ARCHIVER)) {
       TributaryConfig.Lake lake = config.lake();
-      LocalLakeStore lakeStore = new LocalLakeStore(config.lakePath());
+      LakeStore lakeStore = lakeStore(config);
+      if (lakeStore instanceof AutoCloseable closeable) {
+        resources.push(closeable);
+      }
+      LOG.info("lake at {}", lakeStore.location());
       for (String kind : List.of("raw", "bad")) {
         RawArchiver archiver = new RawArchiver(lakeStore, new ArchiverSettings(kind,
             lake.flushRecords(), lake.flushBytes(), Duration.ofSeconds(lake.flushSeconds())), clock);
@@ -213,6 +220,17 @@ public final class Tributary implements AutoCloseable {
         k.badTopic(), w.batchMaxEvents(), loadDelay), clock);
     stage("bad-loader", clientProps, k, k.badTopic(), badLoader, instanceId);
     healthChecks.addAll(List.of(loader, badLoader));
+  }
+
+  /** The configured lake: a local directory, or a bucket (credentials from config or the AWS chain). */
+  static LakeStore lakeStore(TributaryConfig config) {
+    if (!config.lake().store().equals("s3")) {
+      return new LocalLakeStore(config.lakePath());
+    }
+    TributaryConfig.S3 s3 = config.lake().s3();
+    return S3LakeStore.open(new S3LakeSettings(s3.bucket(), s3.prefix(),
+        s3.endpoint() == null ? null : java.net.URI.create(s3.endpoint()), s3.region(), s3.pathStyle(),
+        s3.accessKeyId(), s3.secretAccessKey()));
   }
 
   /** Same host and data dir → same id across restarts; two instances never share one. */

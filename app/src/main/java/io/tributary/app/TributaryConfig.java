@@ -29,7 +29,7 @@ public record TributaryConfig(
     dataDir = dataDir == null ? "./data" : dataDir;
     http = http == null ? new Http(null, null, null, null, null, null, null, null, null, null) : http;
     kafka = kafka == null ? new Kafka(null, null, null, null, null, null, null) : kafka;
-    lake = lake == null ? new Lake(null, null, null, null) : lake;
+    lake = lake == null ? new Lake(null, null, null, null, null, null) : lake;
     warehouse = warehouse == null ? new Warehouse(null, null, null, null, null, null) : warehouse;
     query = query == null ? new Query(null) : query;
     sources = sources == null ? List.of() : List.copyOf(sources);
@@ -268,15 +268,45 @@ public record TributaryConfig(
     }
   }
 
+  /** @param store {@code local} (the directory {@code dir}) or {@code s3} (the bucket in {@code s3}) */
   public record Lake(
+      String store,
       String dir,
+      S3 s3,
       @JsonProperty("flush_seconds") Integer flushSeconds,
       @JsonProperty("flush_records") Integer flushRecords,
       @JsonProperty("flush_bytes") Long flushBytes) {
     public Lake {
+      store = store == null ? "local" : store;
+      s3 = s3 == null ? new S3(null, null, null, null, null, null, null) : s3;
       flushSeconds = flushSeconds == null ? 60 : flushSeconds;
       flushRecords = flushRecords == null ? 100_000 : flushRecords;
       flushBytes = flushBytes == null ? 128L * 1024 * 1024 : flushBytes;
+    }
+  }
+
+  /**
+   * The lake's bucket when {@code lake.store} is {@code s3}. Without {@code access_key_id} and
+   * {@code secret_access_key}, the AWS SDK's default credentials chain is used.
+   */
+  public record S3(
+      String bucket,
+      String prefix,
+      String endpoint,
+      String region,
+      @JsonProperty("path_style") Boolean pathStyle,
+      @JsonProperty("access_key_id") String accessKeyId,
+      @JsonProperty("secret_access_key") String secretAccessKey) {
+    public S3 {
+      prefix = prefix == null ? "lake" : prefix;
+      pathStyle = pathStyle == null ? Boolean.FALSE : pathStyle;
+    }
+
+    @Override
+    public String toString() {
+      return "S3[bucket=" + bucket + ", prefix=" + prefix + ", endpoint=" + endpoint + ", region="
+          + region + ", path_style=" + pathStyle + ", access_key_id=" + accessKeyId
+          + ", secret_access_key=" + (secretAccessKey == null ? null : "***") + "]";
     }
   }
 

@@ -72,6 +72,8 @@ class ConfigLoaderTest {
     assertThat(l.flushSeconds()).isEqualTo(60);
     assertThat(l.flushRecords()).isEqualTo(100_000);
     assertThat(l.flushBytes()).isEqualTo(134_217_728L);
+    assertThat(l.store()).isEqualTo("local");
+    assertThat(l.s3()).isEqualTo(new TributaryConfig.S3(null, "lake", null, null, false, null, null));
 
     TributaryConfig.Warehouse w = c.warehouse();
     assertThat(w.path()).isNull();
@@ -177,7 +179,8 @@ class ConfigLoaderTest {
     assertThat(k.properties()).containsExactlyInAnyOrderEntriesOf(
         Map.of("compression.type", "zstd", "linger.ms", "5"));
 
-    assertThat(c.lake()).isEqualTo(new TributaryConfig.Lake("/lake", 10, 500, 10_000_000_000L));
+    assertThat(c.lake()).isEqualTo(new TributaryConfig.Lake("local", "/lake",
+        new TributaryConfig.S3(null, "lake", null, null, false, null, null), 10, 500, 10_000_000_000L));
     assertThat(c.lakePath()).isEqualTo(Path.of("/lake"));
     assertThat(c.warehouse()).isEqualTo(new TributaryConfig.Warehouse("/wh/events.duckdb", 1000, 250, 24, 300, true));
     assertThat(c.warehousePath()).isEqualTo(Path.of("/wh/events.duckdb"));
@@ -192,6 +195,82 @@ class ConfigLoaderTest {
     TributaryConfig c = ConfigLoader.load(null, Map.of(), Map.of("data_dir", "/srv/t"));
     assertThat(c.lakePath()).isEqualTo(Path.of("/srv/t/lake"));
     assertThat(c.warehousePath()).isEqualTo(Path.of("/srv/t/warehouse.duckdb"));
+  }
+
+  // ---------------------------------------------------------------- lake on S3
+
+  @Test
+  void lakeOnS3IsReadFromTheFileAndTheSecretFromTheEnvironment() throws IOException {
+    Path file = yaml("""
+        lake:
+          store: s3
+          s3:
+            bucket: acme-events
+            prefix: tributary/lake
+            endpoint: http://minio.internal:9000
+            region: eu-central-1
+            path_style: true
+            access_key_id: AKIAEXAMPLE
+        """);
+    TributaryConfig c = ConfigLoader.load(file,
+        Map.of("TRIBUTARY_LAKE_S3_SECRET_ACCESS_KEY", "very-secret-value"), Map.of());
+    assertThat(c.lake().store()).isEqualTo("s3");
+    assertThat(c.lake().s3()).isEqualTo(new TributaryConfig.S3("acme-events", "tributary/lake",
+        "http://minio.internal:9000", "eu-central-1", true, "AKIAEXAMPLE", "very-secret-value"));
+    assertThat(c.toString()).doesNotContain("very-secret-value").contains("AKIAEXAMPLE");
+  }
+
+  @Test
+  void lakeOnS3WithoutKeysUsesTheDefaultChainAndNeedsOnlyABucket() {
+    TributaryConfig c = ConfigLoader.load(null, Map.of(),
+        Map.of("lake.store", "s3", "lake.s3.bucket", "events"));
+    assertThat(c.lake().s3().accessKeyId()).isNull();
+    assertThat(c.lake().s3().secretAccessKey()).isNull();
+  }
+
+  @Test
+  void lakeStoreMustBeKnownAndS3NeedsAValidBucket() {
+    assertRejected(() -> ConfigLoader.load(null, Map.of(), Map.of("lake.store", "hdfs")),
+        "lake.store", "hdfs", "local", "s3");
+    assertRejected(() -> ConfigLoader.load(null, Map.of(), Map.of("lake.store", "s3")),
+        "lake.s3.bucket is required when lake.store is s3");
+    assertRejected(() -> ConfigLoader.load(null, Map.of(),
+        Map.of("lake.store", "s3", "lake.s3.bucket", "Bad_Bucket")), "lake.s3.bucket", "Bad_Bucket");
+    // the s3 section is only checked when it is used
+    assertThat(ConfigLoader.load(null, Map.of(), Map.of("lake.s3.bucket", "Bad_Bucket")).lake().store())
+        .isEqualTo("local");
+  }
+
+  @Test
+  void lakeOnS3RejectsHalfCredentialsBadEndpointsAndPrefixes() {
+    Map<String, String> s3 = Map.of("lake.store", "s3", "lake.s3.bucket", "events");
+    java.util.function.Function<Map<String, String>, Runnable> with = extra -> () -> {
+      Map<String, String> all = new java.util.HashMap<>(s3);
+      all.putAll(extra);
+      ConfigLoader.load(null, Map.of(), all);
+    };
+    assertRejected(with.apply(Map.of("lake.s3.access_key_id", "AKIA")), "lake.s3.access_key_id",
+        "lake.s3.secret_access_key", "together");
+    assertRejected(() -> ConfigLoader.load(null, Map.of("TRIBUTARY_LAKE_S3_SECRET_ACCESS_KEY", "s3cr3t"),
+        s3), "together");
+    assertRejected(with.apply(Map.of("lake.s3.endpoint", "minio:9000")), "lake.s3.endpoint", "minio:9000");
+    assertRejected(with.apply(Map.of("lake.s3.prefix", "../other")), "lake.s3.prefix", "../other");
+    assertRejected(with.apply(Map.of("lake.s3.prefix", "a//b")), "lake.s3.prefix");
+    assertRejected(with.apply(Map.of("lake.s3.colour", "red")), "unknown config key 'lake.s3.colour'");
+    assertThat(ConfigLoader.load(null, Map.of(), Map.of("lake.store", "s3", "lake.s3.bucket", "events",
+        "lake.s3.prefix", "", "lake.s3.endpoint", "https://s3.example.com:9000/")).lake().s3().prefix())
+        .isEmpty();
+  }
+
+  @Test
+  void halfCredentialsErrorDoesNotShowTheSecret() {
+    try {
+      ConfigLoader.load(null, Map.of("TRIBUTARY_LAKE_S3_SECRET_ACCESS_KEY", "s3cr3t-value"),
+          Map.of("lake.store", "s3", "lake.s3.bucket", "events"));
+      throw new AssertionError("not rejected");
+    } catch (io.tributary.core.ConfigException e) {
+      assertThat(e.getMessage()).doesNotContain("s3cr3t-value");
+    }
   }
 
   // ---------------------------------------------------------------- precedence

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class RawArchiverTest {
+/** The raw archiver over the local store; {@code RawArchiverOnS3Test} runs the same tests on S3. */
+public class RawArchiverTest {
   private static final Pattern FILE = Pattern.compile(
       "raw/dt=(\\d{4}-\\d{2}-\\d{2})/hr=(\\d{2})/part-(\\d{5})-(\\d{20})-(\\d{20})\\.ndjson\\.gz");
   private static final Instant T = Instant.parse("2026-11-22T12:58:00Z");
@@ -44,8 +45,16 @@ class RawArchiverTest {
     return settings(1_000_000, Long.MAX_VALUE);
   }
 
-  private LocalLakeStore store() {
-    return new LocalLakeStore(dir.resolve("lake"));
+  /**
+   * The lake called {@code name}: each call is a new store object over the same storage, as after a
+   * restart.
+   */
+  protected LakeStore newStore(String name) {
+    return new LocalLakeStore(dir.resolve(name));
+  }
+
+  private LakeStore store() {
+    return newStore("lake");
   }
 
   private static long bytesOf(List<SourcedRecord> records) {
@@ -60,7 +69,7 @@ class RawArchiverTest {
 
   @Test
   void nothingIsPublishedBeforeMaxAgeThenEverythingIs() {
-    LocalLakeStore store = store();
+    LakeStore store = store();
     RawArchiver archiver = new RawArchiver(store, lenient(), clock);
     archiver.open(List.of(0));
     archiver.write(records(0, 0, 3, T, SECOND));
@@ -79,7 +88,7 @@ class RawArchiverTest {
 
   @Test
   void ageCountsFromTheFirstBufferedRecord() {
-    LocalLakeStore store = store();
+    LakeStore store = store();
     RawArchiver archiver = new RawArchiver(store, lenient(), clock);
     archiver.write(List.of(record(0, 0, T)));
     clock.advance(Duration.ofSeconds(40));
@@ -101,7 +110,7 @@ class RawArchiverTest {
 
   @Test
   void publishesWhenMaxRecordsIsReached() {
-    LocalLakeStore store = store();
+    LakeStore store = store();
     RawArchiver archiver = new RawArchiver(store, settings(3, Long.MAX_VALUE), clock);
     archiver.write(records(0, 100, 2, T, SECOND));
     assertThat(archiver.flush(false)).isEmpty();
@@ -113,7 +122,7 @@ class RawArchiverTest {
   @Test
   void publishesWhenMaxBytesIsReached() {
     List<SourcedRecord> input = records(0, 0, 4, T, SECOND);
-    LocalLakeStore store = store();
+    LakeStore store = store();
     // due once the uncompressed size (lines plus newlines) of all four is buffered
     RawArchiver archiver = new RawArchiver(store, settings(1000, bytesOf(input)), clock);
     archiver.write(input.subList(0, 3));
@@ -125,7 +134,7 @@ class RawArchiverTest {
 
   @Test
   void forcePublishesEverythingBuffered() {
-    LocalLakeStore store = store();
+    LakeStore store = store();
     RawArchiver archiver = new RawArchiver(store, lenient(), clock);
     assertThat(archiver.flush(true)).isEmpty();
     archiver.write(records(0, 7, 2, T, SECOND));
@@ -135,7 +144,7 @@ class RawArchiverTest {
 
   @Test
   void flushReturnsNextOffsetsOfThePartitionsThatWereDue() {
-    LocalLakeStore store = store();
+    LakeStore store = store();
     RawArchiver archiver = new RawArchiver(store, settings(3, Long.MAX_VALUE), clock);
     archiver.open(List.of(0, 1, 2));
     List<SourcedRecord> batch = new ArrayList<>();
@@ -154,7 +163,7 @@ class RawArchiverTest {
 
   @Test
   void closedPartitionsAreDroppedOthersKept() {
-    LocalLakeStore store = store();
+    LakeStore store = store();
     RawArchiver archiver = new RawArchiver(store, lenient(), clock);
     archiver.open(List.of(0, 1));
     archiver.write(List.of(record(0, 0, T), record(1, 0, T)));
@@ -167,7 +176,7 @@ class RawArchiverTest {
 
   @Test
   void fileNameHasDateHourPartitionAndZeroPaddedOffsets() {
-    LocalLakeStore store = store();
+    LakeStore store = store();
     RawArchiver archiver = new RawArchiver(store, lenient(), clock);
     Instant t = Instant.parse("2026-11-22T13:05:00Z");
     archiver.write(records(3, 1200, 700, t, Duration.ofMillis(100)));
@@ -179,7 +188,7 @@ class RawArchiverTest {
 
   @Test
   void aBatchSpanningHoursIsSplitByTheRecordTimestampInUtc() {
-    LocalLakeStore store = store();
+    LakeStore store = store();
     RawArchiver archiver = new RawArchiver(store, lenient(), clock);
     Instant t = Instant.parse("2026-11-22T23:59:58Z");
     // 23:59:58, 23:59:59 | 00:00:00 ... 00:00:03 (next day)
@@ -200,7 +209,7 @@ class RawArchiverTest {
   @Test
   void outOfOrderTimestampsAroundAnHourKeepEachRecordOnceInItsHour() {
     // concurrent collector threads can append a 12:59:59.999 request after a 13:00:00.001 one
-    LocalLakeStore store = store();
+    LakeStore store = store();
     RawArchiver archiver = new RawArchiver(store, lenient(), clock);
     List<SourcedRecord> input = List.of(
         record(0, 0, Instant.parse("2026-11-22T12:59:59.900Z")),
@@ -221,7 +230,7 @@ class RawArchiverTest {
 
   @Test
   void hourIsTakenFromTheRecordTimestampNotFromTheClock() {
-    LocalLakeStore store = store();
+    LakeStore store = store();
     RawArchiver archiver = new RawArchiver(store, lenient(), clock);
     archiver.write(List.of(record(0, 0, Instant.parse("2025-02-03T04:05:06.999Z"))));
     archiver.flush(true);
@@ -230,7 +239,7 @@ class RawArchiverTest {
 
   @Test
   void fileHoldsOneLinePerRecordByteIdenticalInOffsetOrder() {
-    LocalLakeStore store = store();
+    LakeStore store = store();
     RawArchiver archiver = new RawArchiver(store, lenient(), clock);
     List<SourcedRecord> input = records(0, 0, 50, T, Duration.ofMillis(10));
     // including a non-JSON body, which the codec keeps as base64
@@ -261,7 +270,7 @@ class RawArchiverTest {
 
   @Test
   void checkpointAfterFlushIsWhatANewArchiverResumesFrom() {
-    LocalLakeStore store = store();
+    LakeStore store = store();
     RawArchiver archiver = new RawArchiver(store, lenient(), clock);
     archiver.open(List.of(0, 1));
     archiver.write(records(0, 0, 5, T, SECOND));
@@ -285,7 +294,7 @@ class RawArchiverTest {
 
   @Test
   void unreadableCheckpointFailsOpen() {
-    LocalLakeStore store = store();
+    LakeStore store = store();
     store.put("_checkpoints/raw/partition-00000.json", "garbage".getBytes(StandardCharsets.UTF_8));
     RawArchiver archiver = new RawArchiver(store, lenient(), clock);
     assertThatThrownBy(() -> archiver.open(List.of(0))).isInstanceOf(IllegalStateException.class)
@@ -353,7 +362,7 @@ class RawArchiverTest {
 
   @Test
   void uninterruptedRunProducesTheReferenceFiles() {
-    LocalLakeStore store = store();
+    LakeStore store = store();
     RawArchiver archiver = new RawArchiver(store, lenient(), clock);
     archiver.open(List.of(0));
     List<SourcedRecord> in = crashInput();
@@ -470,8 +479,7 @@ class RawArchiverTest {
     both.addAll(p1);
 
     // the reference run
-    Path refDir = dir.resolve("reference");
-    LocalLakeStore ref = new LocalLakeStore(refDir);
+    LakeStore ref = newStore("reference");
     RawArchiver reference = new RawArchiver(ref, lenient(), clock);
     reference.write(both);
     reference.flush(true);
