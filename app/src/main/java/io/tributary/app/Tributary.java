@@ -128,9 +128,14 @@ public final class Tributary implements AutoCloseable {
     String instanceId = instanceId(config);
 
     Runnable forgetSchemas = () -> { };
-    if (roles.contains(Role.ENRICHER)) {
-      SchemaResolver schemas = EnrichWiring.resolver(config);
+    // One resolver for the enricher and the loader (which types the Snowplow tables from schemas),
+    // so that forgetting cached schemas before a replay reaches both.
+    SchemaResolver schemas = roles.contains(Role.ENRICHER) || roles.contains(Role.LOADER)
+        ? EnrichWiring.resolver(config) : null;
+    if (schemas != null) {
       forgetSchemas = schemas::invalidateAll;
+    }
+    if (roles.contains(Role.ENRICHER)) {
       EnrichWiring.Built logic = EnrichWiring.processor(config, schemas, clock);
       resources.push(logic.enrichments());
       // One consumer per thread: each takes some raw partitions, so order within a partition holds.
@@ -153,7 +158,7 @@ public final class Tributary implements AutoCloseable {
       healthChecks.add(EnrichHealth.counts(stages));
     }
     if (roles.contains(Role.LOADER)) {
-      startLoaders(config, clientProps, instanceId, clock);
+      startLoaders(config, clientProps, instanceId, clock, schemas);
     }
     if (roles.contains(Role.ARCHIVER)) {
       TributaryConfig.Lake lake = config.lake();
@@ -206,7 +211,7 @@ public final class Tributary implements AutoCloseable {
   }
 
   private void startLoaders(TributaryConfig config, Properties clientProps, String instanceId,
-      Clock clock) {
+      Clock clock, SchemaResolver schemas) {
     TributaryConfig.Kafka k = config.kafka();
     warehouse = DuckDbWarehouse.open(config.warehousePath());
     resources.push(warehouse);
@@ -214,7 +219,8 @@ public final class Tributary implements AutoCloseable {
     Duration loadDelay = Duration.ofMillis(w.batchMaxMillis());
     loader = new EventLoader(warehouse, new LoaderSettings("loader", k.enrichedTopic(),
         w.batchMaxEvents(), loadDelay, Duration.ofHours(w.dedupeWindowHours())), clock,
-        EventLoader.ENRICHED, w.segmentTables() ? w.maxColumnsPerTable() : 0);
+        EventLoader.ENRICHED, w.maxColumnsPerTable(), w.segmentTables(),
+        w.snowplowTables() ? new ResolverColumnTypes(schemas) : null);
     stage("loader", clientProps, k, k.enrichedTopic(), loader, instanceId);
     BadRowLoader badLoader = new BadRowLoader(warehouse, new LoaderSettings("bad-loader",
         k.badTopic(), w.batchMaxEvents(), loadDelay), clock);

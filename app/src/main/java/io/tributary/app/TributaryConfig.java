@@ -30,7 +30,7 @@ public record TributaryConfig(
     http = http == null ? new Http(null, null, null, null, null, null, null, null, null, null) : http;
     kafka = kafka == null ? new Kafka(null, null, null, null, null, null, null) : kafka;
     lake = lake == null ? new Lake(null, null, null, null, null, null) : lake;
-    warehouse = warehouse == null ? new Warehouse(null, null, null, null, null, null) : warehouse;
+    warehouse = warehouse == null ? new Warehouse(null, null, null, null, null, null, null) : warehouse;
     query = query == null ? new Query(null) : query;
     sources = sources == null ? List.of() : List.copyOf(sources);
     snowplow = snowplow == null ? new Snowplow(null, null, null, null, null) : snowplow;
@@ -316,9 +316,11 @@ public record TributaryConfig(
       @JsonProperty("batch_max_millis") Integer batchMaxMillis,
       @JsonProperty("dedupe_window_hours") Integer dedupeWindowHours,
       @JsonProperty("max_columns_per_table") Integer maxColumnsPerTable,
-      @JsonProperty("segment_tables") Boolean segmentTables) {
+      @JsonProperty("segment_tables") Boolean segmentTables,
+      @JsonProperty("snowplow_tables") Boolean snowplowTables) {
     public Warehouse {
       segmentTables = segmentTables == null ? Boolean.TRUE : segmentTables;
+      snowplowTables = snowplowTables == null ? Boolean.TRUE : snowplowTables;
       batchMaxEvents = batchMaxEvents == null ? 50_000 : batchMaxEvents;
       batchMaxMillis = batchMaxMillis == null ? 500 : batchMaxMillis;
       dedupeWindowHours = dedupeWindowHours == null ? 24 : dedupeWindowHours;

@@ -55,6 +55,8 @@ class ConfigLoaderPipelineKeysTest {
     assertThat(e.fingerprint().algorithm()).isEqualTo("SHA-256");
     assertThat(c.warehouse().dedupeWindowHours()).isEqualTo(24);
     assertThat(c.warehouse().maxColumnsPerTable()).isEqualTo(300);
+    assertThat(c.warehouse().segmentTables()).isTrue();
+    assertThat(c.warehouse().snowplowTables()).isTrue();
     assertThat(c.kafka().enrichedTopic()).isEqualTo("tributary.enriched");
     assertThat(c.kafka().badTopic()).isEqualTo("tributary.bad");
   }

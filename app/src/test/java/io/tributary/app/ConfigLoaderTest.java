@@ -182,7 +182,7 @@ class ConfigLoaderTest {
     assertThat(c.lake()).isEqualTo(new TributaryConfig.Lake("local", "/lake",
         new TributaryConfig.S3(null, "lake", null, null, false, null, null), 10, 500, 10_000_000_000L));
     assertThat(c.lakePath()).isEqualTo(Path.of("/lake"));
-    assertThat(c.warehouse()).isEqualTo(new TributaryConfig.Warehouse("/wh/events.duckdb", 1000, 250, 24, 300, true));
+    assertThat(c.warehouse()).isEqualTo(new TributaryConfig.Warehouse("/wh/events.duckdb", 1000, 250, 24, 300, true, true));
     assertThat(c.warehousePath()).isEqualTo(Path.of("/wh/events.duckdb"));
     assertThat(c.query().maxRows()).isEqualTo(42);
     assertThat(c.sources()).containsExactly(

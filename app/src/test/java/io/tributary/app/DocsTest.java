@@ -3,6 +3,7 @@ package io.tributary.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.core.EventField;
+import io.tributary.core.tables.SnowplowTables;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,15 @@ class DocsTest {
       assertThat(doc).as("docs/tables.md row for %s", f.column())
           .contains("| `" + f.column() + "` | " + f.type().sql() + " |");
     }
+  }
+
+  @Test
+  void tablesDocListsEveryFixedColumnOfTheSnowplowTables() throws Exception {
+    String doc = Files.readString(DOCS.resolve("tables.md"));
+    String snowplow = doc.substring(doc.indexOf("## Snowplow tables"), doc.indexOf("## `bad_events`"));
+    SnowplowTables.FIXED_COLUMNS.forEach((column, type) -> assertThat(snowplow)
+        .as("docs/tables.md Snowplow row for %s", column)
+        .contains("| `" + column + "` | " + type.sql() + " |"));
   }
 
   @Test

@@ -5,6 +5,8 @@ import io.tributary.core.EventField;
 import io.tributary.core.RawRecordCodec;
 import io.tributary.core.SegmentNormalizer;
 import io.tributary.core.SourcedRecord;
+import io.tributary.core.tables.SchemaColumnTypes;
+import io.tributary.core.tables.SnowplowTables;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -50,17 +52,37 @@ public final class EventLoader extends MicroBatchLoader<Object[]> {
   }
 
   /**
-   * Also fills the Segment-style tables (tracks, pages, one per track event name, users...) with the
-   * events that are new, in the same transaction.
+   * Also fills the Segment-style tables (tracks, pages, one per track event name, users...) and the
+   * Snowplow per-schema tables (typed from values) with the events that are new, in the same
+   * transaction.
    *
    * @param maxColumnsPerTable columns a derived table may have; further new fields go to discards;
-   *     0 turns the Segment-style tables off (only {@code events} is loaded, about 3× faster)
+   *     0 turns the derived tables off (only {@code events} is loaded, about 3× faster)
    */
   public EventLoader(DuckDbWarehouse warehouse, LoaderSettings settings, Clock clock,
       RecordDecoder decoder, int maxColumnsPerTable) {
+    this(warehouse, settings, clock, decoder, maxColumnsPerTable, true,
+        maxColumnsPerTable > 0 ? SchemaColumnTypes.NONE : null);
+  }
+
+  /**
+   * Also fills, with the events that are new and in the same transaction, the Segment-style tables
+   * if {@code segmentTables}, and the Snowplow per-schema tables (one per self-describing event and
+   * entity schema model) if {@code snowplowTables} is not null.
+   *
+   * @param maxColumnsPerTable columns a derived table may have; further new fields go to discards;
+   *     0 turns every derived table off
+   * @param snowplowTables the column types schemas declare ({@link SchemaColumnTypes#NONE}: typed
+   *     from values), or null for no Snowplow tables
+   */
+  public EventLoader(DuckDbWarehouse warehouse, LoaderSettings settings, Clock clock,
+      RecordDecoder decoder, int maxColumnsPerTable, boolean segmentTables,
+      SchemaColumnTypes snowplowTables) {
     super(warehouse, settings, clock, "events", DuckDbWarehouse.eventColumns(false));
     this.decoder = decoder;
-    this.tables = maxColumnsPerTable > 0 ? new SegmentTableWriter(maxColumnsPerTable) : null;
+    boolean any = maxColumnsPerTable > 0 && (segmentTables || snowplowTables != null);
+    this.tables = any ? new SegmentTableWriter(maxColumnsPerTable, segmentTables,
+        snowplowTables == null ? null : new SnowplowTables(snowplowTables)) : null;
     // BY NAME: tables made by older versions have their columns in another order. The window bound
     // is a constant for the batch, so DuckDB skips row groups of older events by their min/max.
     this.insert = "INSERT " + (warehouse.eventsHasPrimaryKey() ? "OR IGNORE " : "")

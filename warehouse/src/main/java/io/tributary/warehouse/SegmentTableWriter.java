@@ -8,6 +8,7 @@ import io.tributary.core.tables.DerivedRow;
 import io.tributary.core.tables.Discard;
 import io.tributary.core.tables.SchemaChange;
 import io.tributary.core.tables.SegmentTables;
+import io.tributary.core.tables.SnowplowTables;
 import io.tributary.core.tables.TableDef;
 import io.tributary.core.tables.TableShape;
 import java.sql.Connection;
@@ -22,12 +23,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
 /**
- * Writes the Segment-style tables ({@link SegmentTables}) of newly loaded events inside the caller's
+ * Writes the derived tables of newly loaded events — the Segment-style tables ({@link
+ * SegmentTables}) and the Snowplow per-schema tables ({@link SnowplowTables}) — inside the caller's
  * transaction, so they commit (or roll back) with the {@code events} rows and the offsets. Per batch
  * and per table: schema changes first (DDL is transactional in DuckDB), then one appender into a
  * temporary staging table and one {@code INSERT … SELECT}; never a statement per event. After a
@@ -37,6 +40,8 @@ final class SegmentTableWriter {
   private static final String STAGE = "_tributary_stage_";
 
   private final int maxColumns;
+  private final boolean segment;
+  private final SnowplowTables snowplow;
   private Connection conn;
   /** Columns of tables in the database, by table; read once per connection (or after a reset). */
   private Map<String, Map<String, ColumnType>> stored;
@@ -44,11 +49,17 @@ final class SegmentTableWriter {
   /** Staging tables made on this connection, by table: their column list. */
   private final Map<String, String> staging = new HashMap<>();
 
-  SegmentTableWriter(int maxColumns) {
+  /**
+   * @param segment whether to write the Segment-style tables
+   * @param snowplow the Snowplow tables to write, or null for none
+   */
+  SegmentTableWriter(int maxColumns, boolean segment, SnowplowTables snowplow) {
     if (maxColumns < 20) {
       throw new IllegalArgumentException("maxColumns must be at least 20: " + maxColumns);
     }
     this.maxColumns = maxColumns;
+    this.segment = segment;
+    this.snowplow = snowplow;
   }
 
   /** Creates the tables with fixed names if missing, so they can be queried before any event. */
@@ -83,8 +94,12 @@ final class SegmentTableWriter {
     Map<String, List<Staged>> byTable = new LinkedHashMap<>();
     List<Object[]> discards = new ArrayList<>();
     for (Object[] event : events) {
-      for (DerivedRow row : SegmentTables.rows(f -> event[f.ordinal()])) {
-        TableShape.Fitted fitted = shape(row.table()).fit(row.fields());
+      for (DerivedRow row : rows(event)) {
+        TableShape shape = shape(row.table());
+        if (!row.declared().isEmpty()) {
+          shape.declare(row.declared());
+        }
+        TableShape.Fitted fitted = shape.fit(row.fields());
         byTable.computeIfAbsent(row.table().name(), t -> new ArrayList<>())
             .add(new Staged(event, row, fitted.values()));
         for (Discard d : fitted.discards()) {
@@ -119,6 +134,21 @@ final class SegmentTableWriter {
         st.execute("DELETE FROM " + quote(STAGE + table));
       }
     }
+  }
+
+  private List<DerivedRow> rows(Object[] event) {
+    Function<EventField, Object> values = f -> event[f.ordinal()];
+    List<DerivedRow> rows = segment ? SegmentTables.rows(values) : List.of();
+    if (snowplow == null) {
+      return rows;
+    }
+    List<DerivedRow> more = snowplow.rows(values);
+    if (rows.isEmpty()) {
+      return more;
+    }
+    List<DerivedRow> all = new ArrayList<>(rows);
+    all.addAll(more);
+    return all;
   }
 
   private TableShape shape(TableDef def) {

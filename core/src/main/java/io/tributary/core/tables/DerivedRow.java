@@ -9,11 +9,22 @@ import java.util.Map;
  * One row an event gives a derived table: values of fixed columns that are not event fields of the
  * same name ({@code event}, {@code name}...; the others come from the event, see {@link
  * SegmentTables#fixedValue}), and the dynamic fields to fit into its evolving columns.
+ *
+ * @param declared dynamic columns the row's schema declares (see {@link JsonSchemaColumns}), to be
+ *     created before its fields are fitted, even those the row has no value for; empty when the
+ *     schema is unknown
  */
-public record DerivedRow(TableDef table, Map<String, Object> fixed, List<Field> fields) {
+public record DerivedRow(TableDef table, Map<String, Object> fixed, List<Field> fields,
+    Map<String, ColumnType> declared) {
   public DerivedRow {
     requireNonNull(table, "table is null");
     requireNonNull(fixed, "fixed is null");
     requireNonNull(fields, "fields is null");
+    requireNonNull(declared, "declared is null");
+  }
+
+  /** A row whose columns are all typed from values. */
+  public DerivedRow(TableDef table, Map<String, Object> fixed, List<Field> fields) {
+    this(table, fixed, fields, Map.of());
   }
 }

@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Turns a JSON object (Segment {@code properties} or {@code traits}) into column fields: nested
@@ -22,9 +23,18 @@ public final class JsonFlattener {
   private JsonFlattener() {}
 
   public static List<Field> flatten(JsonNode object, String prefix, Set<String> reserved) {
+    return flatten(object, prefix, reserved, name -> false);
+  }
+
+  /**
+   * As {@link #flatten(JsonNode, String, Set)}, but an object whose column name (before the prefix)
+   * {@code whole} accepts stays whole, as one field: a schema declared a JSON column for it.
+   */
+  public static List<Field> flatten(JsonNode object, String prefix, Set<String> reserved,
+      Predicate<String> whole) {
     List<Field> out = new ArrayList<>();
     if (object != null && object.isObject()) {
-      walk(object, "", 1, out);
+      walk(object, "", 1, whole, out);
     }
     if (!reserved.isEmpty()) {
       for (int i = 0; i < out.size(); i++) {
@@ -37,7 +47,8 @@ public final class JsonFlattener {
     return out;
   }
 
-  private static void walk(JsonNode object, String parent, int depth, List<Field> out) {
+  private static void walk(JsonNode object, String parent, int depth, Predicate<String> whole,
+      List<Field> out) {
     for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       JsonNode v = e.getValue();
@@ -45,8 +56,8 @@ public final class JsonFlattener {
         continue;
       }
       String name = parent + Names.snakeCase(e.getKey(), "field");
-      if (v.isObject() && depth < MAX_DEPTH) {
-        walk(v, name + "_", depth + 1, out);
+      if (v.isObject() && depth < MAX_DEPTH && !whole.test(name)) {
+        walk(v, name + "_", depth + 1, whole, out);
       } else {
         out.add(new Field(name.length() > Names.MAX_LENGTH ? Names.snakeCase(name, "field") : name,
             v));

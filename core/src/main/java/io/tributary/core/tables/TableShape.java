@@ -99,6 +99,25 @@ public final class TableShape {
   }
 
   /**
+   * Adds the columns a schema declares that the table lacks, while it has room (the rest are left
+   * out: their values then meet the column limit in {@link #fit}); widens a BIGINT column declared
+   * DOUBLE. A column that exists with another type keeps it: values that do not fit it are
+   * discarded, as for any column.
+   */
+  public void declare(Map<String, ColumnType> declared) {
+    declared.forEach((name, type) -> {
+      ColumnType own = columns.get(name);
+      if (own == null) {
+        if (columns.size() < maxColumns) {
+          add(name, type);
+        }
+      } else if (own == ColumnType.BIGINT && type == ColumnType.DOUBLE) {
+        widen(name, type);
+      }
+    });
+  }
+
+  /**
    * Takes the dynamic columns of {@code source} (those not in {@code sourceFixed}): missing ones are
    * added, narrower ones widened. A table computed from another (users from identifies) keeps up.
    */

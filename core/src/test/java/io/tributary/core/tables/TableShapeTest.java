@@ -115,4 +115,26 @@ class TableShapeTest {
     assertThat(users.changes()).containsExactly(
         new SchemaChange(SchemaChange.Kind.WIDEN, "logins", ColumnType.DOUBLE));
   }
+
+  @Test
+  void declaredColumnsAreAddedUpFrontWidenedButNeverNarrowedOrRetyped() {
+    TableShape shape = TableShape.existing(DEF, DEF.fixedColumns(), DEF.fixedColumns().size() + 3);
+    shape.fit(fields("{\"total\":3,\"flag\":true}"));
+    shape.applied();
+    Map<String, ColumnType> declared = new LinkedHashMap<>();
+    declared.put("total", ColumnType.DOUBLE);
+    declared.put("flag", ColumnType.VARCHAR);
+    declared.put("coupon", ColumnType.VARCHAR);
+    declared.put("beyond_the_limit", ColumnType.BIGINT);
+    shape.declare(declared);
+
+    assertThat(shape.changes()).containsExactly(
+        new SchemaChange(SchemaChange.Kind.WIDEN, "total", ColumnType.DOUBLE),
+        new SchemaChange(SchemaChange.Kind.ADD_COLUMN, "coupon", ColumnType.VARCHAR));
+    assertThat(shape.columns()).containsEntry("flag", ColumnType.BOOLEAN)
+        .doesNotContainKey("beyond_the_limit");
+    TableShape.Fitted fitted = shape.fit(fields("{\"flag\":\"yes\",\"beyond_the_limit\":1}"));
+    assertThat(fitted.discards()).extracting(Discard::column)
+        .containsExactly("flag", "beyond_the_limit");
+  }
 }
