@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The data dir lives on a small tmpfs the test mounts; under load, another file fills the disk to
  * the last byte. Tributary must keep running, answer 503 instead of acknowledging, say why on
  * {@code /ready}, and resume by itself when the file is deleted, with every acknowledged event
- * loaded once. Mounting needs root (or CAP_SYS_ADMIN): elsewhere the test is skipped, saying so.
+ * loaded once. Mounting needs root (or CAP_SYS_ADMIN): elsewhere that test is skipped, saying so,
+ * and the second test (the free-space guard, no mount needed) still runs.
  */
 class DiskFullTest {
   @TempDir Path dir;
@@ -84,6 +85,57 @@ class DiskFullTest {
       Files.copy(dir.resolve("run.log"), Path.of("target", "DiskFullTest-run.log"),
           java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       run("umount", "-l", disk.toString());
+    }
+  }
+
+  /**
+   * Runs everywhere (no mount): the minimum free space is set just below what the disk has now, then
+   * a large file takes the disk under it. The guard must refuse and pause, and resume once the file
+   * is gone; nothing acknowledged may be lost. (The file system never really fills here.)
+   */
+  @Test
+  void belowTheMinimumFreeSpaceTheCollectorRefusesAndResumesWhenSpaceReturns() throws Exception {
+    long mb = 1024 * 1024;
+    long freeMb = Files.getFileStore(dir).getUsableSpace() / mb;
+    Assumptions.assumeTrue(freeMb > 3_000,
+        "skipped: needs 3 GB free on the temp dir's file system, has " + freeMb + " MB");
+    long minFreeMb = freeMb - 500; // Tributary's own writes during the test stay well below this
+    int port = ChildTributary.freePort();
+    Path config = TestTributary.writeConfig(dir, dir.resolve("data"), port, true,
+        "storage:\n  min_free_mb: " + minFreeMb + "\n");
+    ChildTributary child = ChildTributary.start(config, port, dir.resolve("run.log"));
+    Path filler = dir.resolve("filler");
+    try (AckingLoad load = new AckingLoad(port, "guard", 2, 100, 20)) {
+      await().atMost(60, TimeUnit.SECONDS).until(() -> load.acked().size() >= 1_000);
+      try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(filler.toFile(), "rw")) {
+        byte[] chunk = new byte[1024 * 1024];
+        for (int i = 0; i < 900; i++) {
+          f.write(chunk); // real blocks, not a sparse file: free space must drop
+        }
+        f.getFD().sync();
+      }
+      long refusedBefore = load.status(503);
+      await().atMost(60, TimeUnit.SECONDS).until(() -> load.status(503) >= refusedBefore + 10);
+      assertThat(child.get("/ready").body()).contains("\"disk\":{\"ready\":false", "nearly full");
+
+      Files.delete(filler);
+      int ackedWhenFreed = load.acked().size();
+      await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+          .until(() -> child.get("/ready").statusCode() == 200);
+      await().atMost(60, TimeUnit.SECONDS).until(() -> load.acked().size() >= ackedWhenFreed + 1_000);
+      load.close();
+      await().atMost(120, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500))
+          .until(() -> TestTributary.count(port, "select count(*) from events") >= load.acked().size());
+      child.stop();
+      StoredEvents stored = StoredEvents.read(dir.resolve("data"));
+      assertThat(stored.notLoaded(load.acked())).as("acknowledged but not in events").isEmpty();
+      assertThat(stored.eventRows()).as("rows == distinct ids").isEqualTo(stored.eventIds().size());
+      System.out.printf("disk guard: %s%n", load.summary());
+    } finally {
+      Files.deleteIfExists(filler);
+      if (child.isAlive()) {
+        child.kill();
+      }
     }
   }
 
