@@ -21,4 +21,22 @@ public final class Json {
       throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
     }
   }
+
+  /**
+   * A value read from an event as a JSON tree: a tree as it is (a JSON null or missing node as null),
+   * JSON text parsed, anything else, or text that is not JSON, null.
+   */
+  public static JsonNode treeOrNull(Object value) {
+    if (value instanceof JsonNode node) {
+      return node.isNull() || node.isMissingNode() ? null : node;
+    }
+    if (value instanceof String text) {
+      try {
+        return parseOrNull(text);
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+    }
+    return null;
+  }
 }

@@ -127,7 +127,7 @@ public final class SegmentTables {
     TableDef own = eventTable(eventTableName(eventName));
     Map<String, Object> fixed = Map.of("event", own.name(), "event_text", eventName);
     return List.of(new DerivedRow(TRACKS, fixed, List.of()), new DerivedRow(own, fixed,
-        JsonFlattener.flatten(json(event.apply(EventField.PROPERTIES)), own.prefix(),
+        JsonFlattener.flatten(Json.treeOrNull(event.apply(EventField.PROPERTIES)), own.prefix(),
             own.reserved())));
   }
 
@@ -137,7 +137,7 @@ public final class SegmentTables {
     Map<String, Object> fixed = (def == PAGES || def == SCREENS) && name != null
         ? Map.of("name", name) : Map.of();
     return new DerivedRow(def, fixed,
-        JsonFlattener.flatten(json(event.apply(source)), def.prefix(), def.reserved()));
+        JsonFlattener.flatten(Json.treeOrNull(event.apply(source)), def.prefix(), def.reserved()));
   }
 
   /**
@@ -153,20 +153,6 @@ public final class SegmentTables {
     EventField f = EventField.ofColumn(column);
     v = f == null ? null : event.apply(f);
     return v instanceof JsonNode j ? j.toString() : v;
-  }
-
-  private static JsonNode json(Object v) {
-    if (v instanceof JsonNode j) {
-      return j;
-    }
-    if (v instanceof String s) {
-      try {
-        return Json.parseOrNull(s);
-      } catch (IllegalArgumentException e) {
-        return null;
-      }
-    }
-    return null;
   }
 
   private static TableDef def(String name, String prefix, Object... extra) {

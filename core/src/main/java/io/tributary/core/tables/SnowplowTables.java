@@ -76,8 +76,8 @@ public final class SnowplowTables {
    * the event's values by field (JSON fields as JSON text or a {@link JsonNode}).
    */
   public List<DerivedRow> rows(Function<EventField, Object> event) {
-    JsonNode unstruct = json(event.apply(EventField.UNSTRUCT_EVENT));
-    JsonNode contexts = json(event.apply(EventField.CONTEXTS));
+    JsonNode unstruct = Json.treeOrNull(event.apply(EventField.UNSTRUCT_EVENT));
+    JsonNode contexts = Json.treeOrNull(event.apply(EventField.CONTEXTS));
     boolean hasEntities = contexts != null && contexts.isArray() && !contexts.isEmpty();
     if (unstruct == null && !hasEntities) {
       return List.of();
@@ -149,20 +149,6 @@ public final class SnowplowTables {
     declared.forEach((name, type) ->
         out.putIfAbsent(def.reserved().contains(name) ? def.prefix() + name : name, type));
     return out;
-  }
-
-  private static JsonNode json(Object v) {
-    if (v instanceof JsonNode j) {
-      return j.isNull() || j.isMissingNode() ? null : j;
-    }
-    if (v instanceof String s) {
-      try {
-        return Json.parseOrNull(s);
-      } catch (IllegalArgumentException e) {
-        return null;
-      }
-    }
-    return null;
   }
 
   private static Map<String, ColumnType> fixedColumns() {
