@@ -79,6 +79,11 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         sink, clock, this);
   }
 
+  /** One rate limit for every failure to store, whichever endpoint the request came to. */
+  StoreFailureLog storeFailures() {
+    return storeFailures;
+  }
+
   /** The Snowplow route of a request path, or null (used by the aggregator for oversize bodies). */
   String snowplowRoute(String uri) {
     String path = pathOf(uri);

@@ -22,8 +22,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The Snowplow collector protocol: {@code POST /com.snowplowanalytics.snowplow/tp2}, the {@code GET
@@ -32,8 +30,6 @@ import org.slf4j.LoggerFactory;
  * request is stored, even for content that will become a bad row (it would otherwise retry forever).
  */
 final class SnowplowEndpoints {
-  private static final Logger LOG = LoggerFactory.getLogger(SnowplowEndpoints.class);
-  private final StoreFailureLog storeFailures = new StoreFailureLog(LOG);
   static final String TP2 = "/com.snowplowanalytics.snowplow/tp2";
   static final String SIZE_VIOLATION_HEADER = RawRecord.SIZE_VIOLATION_HEADER;
   /** Snowplow's network user id for anonymous tracking. */
@@ -141,7 +137,7 @@ final class SnowplowEndpoints {
     String cookie = anonymous ? null : nuid;
     sink.append(raw).whenComplete((ok, error) -> {
       if (error != null) {
-        storeFailures.failed("a Snowplow request", error);
+        handler.storeFailures().failed("a Snowplow request", error);
         FullHttpResponse response = Responses.json(HttpResponseStatus.SERVICE_UNAVAILABLE,
             Responses.error("could not store the events, retry later"));
         response.headers().set(HttpHeaderNames.RETRY_AFTER, "5");
