@@ -202,7 +202,11 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
     try {
       Map<TopicPartition, Long> ends = c.endOffsets(parts, LAG_QUERY_TIMEOUT);
       Map<TopicPartition, OffsetAndMetadata> committed = c.committed(parts, LAG_QUERY_TIMEOUT);
-      Map<TopicPartition, Long> starts = c.beginningOffsets(parts, LAG_QUERY_TIMEOUT);
+      // Only a partition the group never committed counts from the start of the log.
+      Set<TopicPartition> neverCommitted = new java.util.HashSet<>(parts);
+      neverCommitted.removeIf(tp -> committed.get(tp) != null);
+      Map<TopicPartition, Long> starts = neverCommitted.isEmpty() ? Map.of()
+          : c.beginningOffsets(neverCommitted, LAG_QUERY_TIMEOUT);
       long total = 0;
       for (TopicPartition tp : parts) {
         OffsetAndMetadata done = committed.get(tp);
