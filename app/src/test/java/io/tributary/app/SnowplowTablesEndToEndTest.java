@@ -210,21 +210,6 @@ class SnowplowTablesEndToEndTest {
       assertThat(in).isNotNull();
       Files.write(target, in.readAllBytes());
     }
-    Path file = TestTributary.writeConfig(dir, 0, true);
-    Files.writeString(file, Files.readString(file) + """
-        schemas:
-          registries:
-            - name: custom
-              type: directory
-              path: '%s'
-              priority: 0
-              vendor_prefixes: [com.acme]
-            - name: iglu-central
-              type: directory
-              path: '%s'
-              priority: 1
-        """.formatted(custom,
-        SnowplowTrackerEndToEndTest.IGLU_CENTRAL.toAbsolutePath().normalize()));
-    return file;
+    return SnowplowTrackerEndToEndTest.writeConfig(dir, custom);
   }
 }

@@ -392,6 +392,11 @@ class SnowplowTrackerEndToEndTest {
   // ---- helpers ----------------------------------------------------------------------------------
 
   private Path writeConfig() throws IOException {
+    return writeConfig(dir, custom);
+  }
+
+  /** A test config whose schemas come from {@code custom} (com.acme) and then Iglu Central. */
+  static Path writeConfig(Path dir, Path custom) throws IOException {
     Path file = TestTributary.writeConfig(dir, 0, true);
     Files.writeString(file, Files.readString(file) + """
         schemas:

@@ -33,11 +33,7 @@ class WarehouseDiskFullTest {
 
   @Test
   void loadingFailsCleanlyOnAFullDiskAndResumesOnceSpaceReturns() throws Exception {
-    Path disk = dir.resolve("disk");
-    Files.createDirectories(disk);
-    String mountError = run("mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", disk.toString());
-    Assumptions.assumeTrue(mountError == null,
-        "skipped: cannot mount a size-limited tmpfs (needs root or CAP_SYS_ADMIN): " + mountError);
+    Path disk = mountSmallDisk("disk");
     try {
       DuckDbWarehouse warehouse = DuckDbWarehouse.open(disk.resolve("warehouse.duckdb"));
       ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
@@ -69,17 +65,8 @@ class WarehouseDiskFullTest {
 
       Files.delete(filler);
       // What the stage runner does after a failure: drop buffers, reopen, re-read from stored offsets.
-      long resumeAt = -1;
       List<String> retryErrors = new ArrayList<>();
-      for (int attempt = 0; attempt < 5 && resumeAt < 0; attempt++) {
-        try {
-          loader.closePartitions(List.of(0));
-          resumeAt = loader.open(List.of(0)).get(0);
-        } catch (RetriableException e) {
-          // the first retry after an invalidation reopens the database; the next one uses it
-          retryErrors.add(e.getMessage());
-        }
-      }
+      long resumeAt = resume(loader, retryErrors);
       assertThat(resumeAt).as("resumed from stored offsets after %s", retryErrors).isGreaterThanOrEqualTo(100L);
       long end = 100 + 2_000L * 6;
       loader.write(batch(0, resumeAt, (int) (end - resumeAt)));
@@ -101,11 +88,7 @@ class WarehouseDiskFullTest {
 
   @Test
   void aDatabaseInvalidatedByAFailedCheckpointIsReopenedAndLoadingResumes() throws Exception {
-    Path disk = dir.resolve("disk2");
-    Files.createDirectories(disk);
-    String mountError = run("mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", disk.toString());
-    Assumptions.assumeTrue(mountError == null,
-        "skipped: cannot mount a size-limited tmpfs (needs root or CAP_SYS_ADMIN): " + mountError);
+    Path disk = mountSmallDisk("disk2");
     try {
       DuckDbWarehouse warehouse = DuckDbWarehouse.open(disk.resolve("warehouse.duckdb"));
       ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
@@ -123,16 +106,8 @@ class WarehouseDiskFullTest {
           .hasMessageContaining("invalidated");
 
       Files.delete(filler);
-      long resumeAt = -1;
       List<String> retryErrors = new ArrayList<>();
-      for (int attempt = 0; attempt < 5 && resumeAt < 0; attempt++) {
-        try {
-          loader.closePartitions(List.of(0));
-          resumeAt = loader.open(List.of(0)).get(0);
-        } catch (RetriableException e) {
-          retryErrors.add(e.getMessage());
-        }
-      }
+      long resumeAt = resume(loader, retryErrors);
       assertThat(resumeAt).as("resumed after %s", retryErrors).isEqualTo(3_000L);
       assertThat(warehouse.generation()).as("reopened").isPositive();
       loader.write(batch(0, 3_000, 500));
@@ -146,6 +121,33 @@ class WarehouseDiskFullTest {
     } finally {
       run("umount", "-l", disk.toString());
     }
+  }
+
+  /** A 24 MB tmpfs under the temp dir; the test is skipped where mounting is not allowed. */
+  private Path mountSmallDisk(String name) throws Exception {
+    Path disk = dir.resolve(name);
+    Files.createDirectories(disk);
+    String mountError = run("mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", disk.toString());
+    Assumptions.assumeTrue(mountError == null,
+        "skipped: cannot mount a size-limited tmpfs (needs root or CAP_SYS_ADMIN): " + mountError);
+    return disk;
+  }
+
+  /**
+   * What the stage runner does after a failure, up to five times: drop buffers, reopen, re-read
+   * the stored offsets (the first retry after an invalidation reopens the database; the next one
+   * uses it). Returns the offset to resume at partition 0, or -1; failures go to {@code errors}.
+   */
+  private static long resume(EventLoader loader, List<String> errors) {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      try {
+        loader.closePartitions(List.of(0));
+        return loader.open(List.of(0)).get(0);
+      } catch (RetriableException e) {
+        errors.add(e.getMessage());
+      }
+    }
+    return -1;
   }
 
   /** One event per record; the event id is the offset, so a row loaded twice would show. */
