@@ -21,6 +21,9 @@ class RestartTest {
   @Test
   void restartKeepsKeysDataAndOffsets() throws Exception {
     Path config = TestTributary.writeConfig(dir, 0, false);
+    String fastFlush = Files.readString(config);
+    // Only a graceful stop can publish the first instance's lake files: its timer never fires.
+    Files.writeString(config, fastFlush.replace("flush_seconds: 1", "flush_seconds: 3600"));
     Path credentialsFile = dir.resolve("data/credentials.json");
     String writeKey;
     String token;
@@ -35,10 +38,17 @@ class RestartTest {
             .isEqualTo(200);
       }
       await().atMost(30, TimeUnit.SECONDS).until(() -> first.loadedEvents() == 10);
+      // The archiver consumes on its own; stop once all 10 sit read but unpublished in its buffer.
+      await().atMost(30, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(200))
+          .until(() -> TestTributary.readyChecks(first.port()).get("archiver-raw").get("detail")
+              .asText().contains("lag 10 (0 not yet read)"));
+      assertThat(lakeFiles(dir.resolve("data/lake/raw"))).as("nothing published before the stop")
+          .isEmpty();
     }
     lakeFiles = lakeFiles(dir.resolve("data/lake/raw"));
     assertThat(lakeFiles).as("graceful stop publishes the buffered lake files").isNotEmpty();
 
+    Files.writeString(config, fastFlush);
     try (Tributary second = TestTributary.start(config)) {
       assertThat(Credentials.read(credentialsFile)).isEqualTo(new Credentials(token,
           List.of(new TributaryConfig.Source("default", writeKey))));

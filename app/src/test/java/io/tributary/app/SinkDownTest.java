@@ -13,8 +13,6 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,8 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  * acknowledged event is loaded once and archived once.
  */
 class SinkDownTest {
-  private static final Pattern LAG = Pattern.compile("lag (\\d+)");
-
   @TempDir Path dir;
 
   @Test
@@ -53,16 +49,17 @@ class SinkDownTest {
       int ackedAtOutage = load.acked().size();
       await().atMost(60, TimeUnit.SECONDS).until(() -> load.acked().size() >= ackedAtOutage + 3_000);
       JsonNode first = await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(250))
-          .until(() -> checks(port), c -> !c.get("loader").get("ready").asBoolean()
+          .until(() -> TestTributary.readyChecks(port), c -> !c.get("loader").get("ready").asBoolean()
               && !c.get("archiver-raw").get("ready").asBoolean());
       assertThat(first.get("loader").get("detail").asText()).contains("failing and retrying", "events");
-      long loaderLag = lag(first.get("loader"));
+      long loaderLag = TestTributary.stageLag(first.get("loader"));
       await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500))
-          .until(() -> lag(checks(port).get("loader")) > loaderLag + 10);
-      assertThat(checks(port).get("archiver-raw").get("detail").asText()).contains("failing");
-      assertThat(checks(port).get("raw-topic").get("ready").asBoolean())
+          .until(() -> TestTributary.stageLag(port, "loader") > loaderLag + 10);
+      JsonNode down = TestTributary.readyChecks(port);
+      assertThat(down.get("archiver-raw").get("detail").asText()).contains("failing");
+      assertThat(down.get("raw-topic").get("ready").asBoolean())
           .as("collection goes on").isTrue();
-      System.out.printf("sinks down: %s; /ready %s%n", load.summary(), checks(port));
+      System.out.printf("sinks down: %s; /ready %s%n", load.summary(), down);
 
       Files.delete(lake);
       Files.move(lakeAway, lake);
@@ -90,20 +87,9 @@ class SinkDownTest {
     assertThat(Files.exists(lakeAway)).isFalse();
   }
 
-  private static JsonNode checks(int port) throws Exception {
-    HttpResponse<String> r = TestTributary.HTTP.send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + port + "/ready")).build(), HttpResponse.BodyHandlers.ofString());
-    return TestTributary.JSON.readTree(r.body()).get("checks");
-  }
-
   private static int status(int port, String path) throws Exception {
     return TestTributary.HTTP.send(HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString())
         .statusCode();
-  }
-
-  private static long lag(JsonNode check) {
-    Matcher m = LAG.matcher(check.get("detail").asText());
-    return m.find() ? Long.parseLong(m.group(1)) : -1;
   }
 }

@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Config files and HTTP helpers shared by the end-to-end tests. */
 final class TestTributary {
@@ -21,6 +23,7 @@ final class TestTributary {
   static final String ADMIN_TOKEN = "test-admin-token-0001";
   static final ObjectMapper JSON = new ObjectMapper();
   static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final Pattern LAG = Pattern.compile("lag (\\d+)");
 
   private TestTributary() {}
 
@@ -114,6 +117,29 @@ final class TestTributary {
 
   static long count(int port, String token, String sql) {
     return rows(port, token, sql).get(0).get(0).asLong();
+  }
+
+  /** The {@code checks} object of {@code /ready}: one entry per part, with ready and detail. */
+  static JsonNode readyChecks(int port) {
+    try {
+      return JSON.readTree(send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + port + "/ready")).build()).body()).get("checks");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The lag a stage reports on {@code /ready}, or -1 if it reports none (yet). */
+  static long stageLag(int port, String stage) {
+    return stageLag(readyChecks(port).get(stage));
+  }
+
+  static long stageLag(JsonNode check) {
+    if (check == null) {
+      return -1;
+    }
+    Matcher m = LAG.matcher(check.get("detail").asText());
+    return m.find() ? Long.parseLong(m.group(1)) : -1;
   }
 
   private static HttpResponse<String> send(HttpRequest request) {

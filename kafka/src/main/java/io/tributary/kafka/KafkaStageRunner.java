@@ -51,6 +51,7 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   private volatile String failure;
   private volatile long lag = -1;
+  private volatile long unread = -1;
   private volatile long lagUpdatedNanos = System.nanoTime() - LAG_REFRESH_NANOS;
   private volatile boolean assigned;
   private volatile String pausedFor;
@@ -208,12 +209,16 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
       Map<TopicPartition, Long> starts = neverCommitted.isEmpty() ? Map.of()
           : c.beginningOffsets(neverCommitted, LAG_QUERY_TIMEOUT);
       long total = 0;
+      long notRead = 0;
       for (TopicPartition tp : parts) {
         OffsetAndMetadata done = committed.get(tp);
         long from = done != null ? done.offset() : starts.getOrDefault(tp, 0L);
-        total += Math.max(0, ends.getOrDefault(tp, from) - from);
+        long end = ends.getOrDefault(tp, from);
+        total += Math.max(0, end - from);
+        notRead += Math.max(0, end - c.position(tp, LAG_QUERY_TIMEOUT));
       }
       lag = total;
+      unread = notRead;
       lagUpdatedNanos = now;
     } catch (org.apache.kafka.common.errors.TimeoutException e) {
       LOG.debug("{}: lag not refreshed: {}", name, e.toString());
@@ -324,7 +329,9 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
     if (p != null) {
       return Health.down(name + " paused, lag " + lag + ": " + p);
     }
-    return Health.ok(name + (assigned ? " running, lag " + lag : " waiting for partitions"));
+    // Lag counts from the committed offsets; what was read but not yet committed sits in the sink.
+    return Health.ok(name + (assigned ? " running, lag " + lag + " (" + unread + " not yet read)"
+        : " waiting for partitions"));
   }
 
   @Override
