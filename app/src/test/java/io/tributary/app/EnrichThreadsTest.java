@@ -4,9 +4,7 @@ import static io.tributary.app.TestTributary.WRITE_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -45,10 +43,11 @@ class EnrichThreadsTest {
       }
       await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(200))
           .until(() -> TestTributary.count(port, "select count(*) from events") >= 200);
-      String ready = TestTributary.HTTP.send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + port + "/ready")).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-      assertThat(ready).contains("enrich running on 2 threads").contains("1000 good events");
+      // The 200 ids can load before the enricher has seen every retry; wait for all 1,000.
+      JsonNode checks = await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(200))
+          .until(() -> TestTributary.readyChecks(port),
+              c -> c.get("enrichment").get("detail").asText().contains("1000 good events"));
+      assertThat(checks.get("enrich").get("detail").asText()).contains("enrich running on 2 threads");
       assertThat(TestTributary.count(port, "select count(*) from events")).isEqualTo(200);
     }
   }

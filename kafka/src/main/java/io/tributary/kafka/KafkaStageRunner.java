@@ -128,28 +128,28 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
       try {
         c.subscribe(List.of(topic), new Listener(c, owned));
         while (running) {
-          boolean paused = pauseWhileGateIsClosed(c);
-          ConsumerRecords<byte[], byte[]> records;
           try {
-            records = c.poll(POLL);
+            boolean paused = pauseWhileGateIsClosed(c);
+            ConsumerRecords<byte[], byte[]> records = c.poll(POLL);
+            if (!records.isEmpty()) {
+              List<SourcedRecord> batch = new ArrayList<>(records.count());
+              for (ConsumerRecord<byte[], byte[]> r : records) {
+                batch.add(new SourcedRecord(r.partition(), r.offset(), r.timestamp(), r.value()));
+              }
+              sink.write(batch);
+            }
+            updateLag(c);
+            if (!paused) {
+              commit(c, sink.flush(false), false);
+            }
+            failure = null;
           } catch (WakeupException e) {
+            // close() woke whichever consumer call was blocking (poll, or a lag query): fall
+            // through to the final flush and commit, which a stop must not skip.
             if (running) {
               throw e;
             }
-            break; // close() woke us: fall through to the final flush and commit
           }
-          if (!records.isEmpty()) {
-            List<SourcedRecord> batch = new ArrayList<>(records.count());
-            for (ConsumerRecord<byte[], byte[]> r : records) {
-              batch.add(new SourcedRecord(r.partition(), r.offset(), r.timestamp(), r.value()));
-            }
-            sink.write(batch);
-          }
-          updateLag(c);
-          if (!paused) {
-            commit(c, sink.flush(false), false);
-          }
-          failure = null;
         }
         commit(c, sink.flush(true), true);
       } finally {
