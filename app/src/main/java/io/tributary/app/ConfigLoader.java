@@ -127,6 +127,9 @@ public final class ConfigLoader {
     TributaryConfig.Kafka k = c.kafka();
     check(k.partitions() > 0, "kafka.partitions must be positive, not " + k.partitions());
     check(k.replicationFactor() > 0, "kafka.replication_factor must be positive");
+    check(k.minInsyncReplicas() > 0 && k.minInsyncReplicas() <= k.replicationFactor(),
+        "kafka.min_insync_replicas must be 1.." + k.replicationFactor()
+            + " (kafka.replication_factor), not " + k.minInsyncReplicas());
     check(k.retentionHours() > 0, "kafka.retention_hours must be positive");
     check(FSYNC.contains(k.fsync()), "kafka.fsync must be one of " + FSYNC + ", not '" + k.fsync() + "'");
     check(c.lake().flushSeconds() > 0, "lake.flush_seconds must be positive");

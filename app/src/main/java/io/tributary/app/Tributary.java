@@ -35,7 +35,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumSet;
@@ -43,6 +42,7 @@ import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,14 +51,15 @@ import org.slf4j.LoggerFactory;
 public final class Tributary implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Tributary.class);
 
-  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-  private final List<HealthCheck> healthChecks = new ArrayList<>();
+  // Concurrent: a standby loader adds its parts when it takes over.
+  private final Deque<AutoCloseable> resources = new java.util.concurrent.ConcurrentLinkedDeque<>();
+  private final List<HealthCheck> healthChecks = new java.util.concurrent.CopyOnWriteArrayList<>();
   private HttpCollector collector;
-  private EventLoader loader;
+  private volatile EventLoader loader;
   private final ReplayProgress replays = new ReplayProgress();
   private String bootstrapServers;
   private DiskSpaceGuard disk;
-  private DuckDbWarehouse warehouse;
+  private volatile DuckDbWarehouse warehouse;
 
   private Tributary() {}
 
@@ -122,9 +123,12 @@ public final class Tributary implements AutoCloseable {
     clientProps.put("bootstrap.servers", bootstrapServers);
     Duration retention = Duration.ofHours(k.retentionHours());
     KafkaTopics.ensure(clientProps, List.of(
-        new TopicSpec(k.rawTopic(), k.partitions(), k.replicationFactor(), retention),
-        new TopicSpec(k.enrichedTopic(), k.partitions(), k.replicationFactor(), retention),
-        new TopicSpec(k.badTopic(), k.partitions(), k.replicationFactor(), retention)));
+        new TopicSpec(k.rawTopic(), k.partitions(), k.replicationFactor(),
+            k.minInsyncReplicas(), retention),
+        new TopicSpec(k.enrichedTopic(), k.partitions(), k.replicationFactor(),
+            k.minInsyncReplicas(), retention),
+        new TopicSpec(k.badTopic(), k.partitions(), k.replicationFactor(),
+            k.minInsyncReplicas(), retention)));
     String instanceId = instanceId(config);
 
     Runnable forgetSchemas = () -> { };
@@ -156,9 +160,6 @@ public final class Tributary implements AutoCloseable {
       }
       healthChecks.add(EnrichHealth.consumers(runners));
       healthChecks.add(EnrichHealth.counts(stages));
-    }
-    if (roles.contains(Role.LOADER)) {
-      startLoaders(config, clientProps, instanceId, clock, schemas);
     }
     if (roles.contains(Role.ARCHIVER)) {
       TributaryConfig.Lake lake = config.lake();
@@ -192,13 +193,25 @@ public final class Tributary implements AutoCloseable {
         Duration.ofSeconds(h.requestTimeoutSeconds()), h.maxConnections(), h.maxBufferedBytes());
     Map<String, ApiHandler> apiRoutes = Map.of();
     if (roles.contains(Role.LOADER)) {
-      QueryApi queryApi = new QueryApi(new QueryService(warehouse), credentials.adminToken(),
-          config.query().maxRows());
-      // Users replay after fixing schemas: forget cached ones (and cached misses) first.
-      ReplayApi replayApi = new ReplayApi(warehouse, gatedSink, replays, credentials.adminToken(),
-          clock, forgetSchemas);
-      apiRoutes = Map.of("/api/query", queryApi, "/api/replay", replayApi,
-          "/api/replay/status", replayApi);
+      RawSink replaySink = gatedSink;
+      Runnable forget = forgetSchemas;
+      Function<DuckDbWarehouse, Map<String, ApiHandler>> activate = wh -> {
+        startLoaders(wh, config, clientProps, instanceId, clock, schemas);
+        return adminApi(wh, config, credentials, replaySink, clock, forget);
+      };
+      if (roles.containsAll(EnumSet.allOf(Role.class))) {
+        apiRoutes = activate.apply(DuckDbWarehouse.open(config.warehousePath()));
+      } else {
+        // Split deployment: a second loader process waits for the file as a hot standby.
+        LoaderStandby standby = LoaderStandby.start(config.warehousePath(), activate);
+        resources.push(standby);
+        healthChecks.add(standby);
+        Map<String, ApiHandler> routes = new java.util.HashMap<>();
+        for (String path : ADMIN_PATHS) {
+          routes.put(path, standby.route(path));
+        }
+        apiRoutes = Map.copyOf(routes);
+      }
     }
     TributaryConfig.Snowplow sp = config.snowplow();
     SnowplowSettings snowplow = new SnowplowSettings(sp.enabled(), sp.source(), sp.maxRequestBytes(),
@@ -210,10 +223,24 @@ public final class Tributary implements AutoCloseable {
     resources.push(collector);
   }
 
-  private void startLoaders(TributaryConfig config, Properties clientProps, String instanceId,
-      Clock clock, SchemaResolver schemas) {
+  private static final List<String> ADMIN_PATHS =
+      List.of("/api/query", "/api/replay", "/api/replay/status");
+
+  private Map<String, ApiHandler> adminApi(DuckDbWarehouse wh, TributaryConfig config,
+      Credentials credentials, RawSink replaySink, Clock clock, Runnable forgetSchemas) {
+    QueryApi queryApi = new QueryApi(new QueryService(wh), credentials.adminToken(),
+        config.query().maxRows());
+    // Users replay after fixing schemas: forget cached ones (and cached misses) first.
+    ReplayApi replayApi = new ReplayApi(wh, replaySink, replays, credentials.adminToken(),
+        clock, forgetSchemas);
+    return Map.of(ADMIN_PATHS.get(0), queryApi, ADMIN_PATHS.get(1), replayApi,
+        ADMIN_PATHS.get(2), replayApi);
+  }
+
+  private void startLoaders(DuckDbWarehouse wh, TributaryConfig config, Properties clientProps,
+      String instanceId, Clock clock, SchemaResolver schemas) {
     TributaryConfig.Kafka k = config.kafka();
-    warehouse = DuckDbWarehouse.open(config.warehousePath());
+    warehouse = wh;
     resources.push(warehouse);
     TributaryConfig.Warehouse w = config.warehouse();
     Duration loadDelay = Duration.ofMillis(w.batchMaxMillis());
@@ -273,7 +300,8 @@ public final class Tributary implements AutoCloseable {
   }
 
   public long loadedEvents() {
-    return loader.loadedEvents();
+    EventLoader l = loader;
+    return l == null ? 0 : l.loadedEvents();
   }
 
   @Override

@@ -28,7 +28,7 @@ public record TributaryConfig(
   public TributaryConfig {
     dataDir = dataDir == null ? "./data" : dataDir;
     http = http == null ? new Http(null, null, null, null, null, null, null, null, null, null) : http;
-    kafka = kafka == null ? new Kafka(null, null, null, null, null, null, null) : kafka;
+    kafka = kafka == null ? new Kafka(null, null, null, null, null, null, null, null) : kafka;
     lake = lake == null ? new Lake(null, null, null, null, null, null) : lake;
     warehouse = warehouse == null ? new Warehouse(null, null, null, null, null, null, null) : warehouse;
     query = query == null ? new Query(null) : query;
@@ -243,6 +243,7 @@ public record TributaryConfig(
       @JsonProperty("topic_prefix") String topicPrefix,
       Integer partitions,
       @JsonProperty("replication_factor") Short replicationFactor,
+      @JsonProperty("min_insync_replicas") Integer minInsyncReplicas,
       @JsonProperty("retention_hours") Integer retentionHours,
       String fsync,
       Map<String, String> properties) {
@@ -250,6 +251,9 @@ public record TributaryConfig(
       topicPrefix = topicPrefix == null ? "tributary." : topicPrefix;
       partitions = partitions == null ? 4 : partitions;
       replicationFactor = replicationFactor == null ? 1 : replicationFactor;
+      // One replica may fail without stopping writes or losing an acknowledged record.
+      minInsyncReplicas = minInsyncReplicas == null ? (replicationFactor >= 3 ? 2 : 1)
+          : minInsyncReplicas;
       retentionHours = retentionHours == null ? 168 : retentionHours;
       fsync = fsync == null ? "os" : fsync;
       properties = properties == null ? Map.of() : Map.copyOf(properties);

@@ -26,24 +26,37 @@ final class ChildTributary {
   }
 
   /** Starts the child and waits until it answers {@code /health}. Output goes to {@code log}. */
-  static ChildTributary start(Path config, int port, Path log) throws Exception {
-    ChildTributary child = new ChildTributary(launch(config, log), port);
+  static ChildTributary start(Path config, int port, Path log, String... runArgs)
+      throws Exception {
+    ChildTributary child = launchChild(config, port, log, runArgs);
     child.waitHealthy();
     return child;
   }
 
+  /** Starts the child without waiting; {@link #waitHealthy} waits. */
+  static ChildTributary launchChild(Path config, int port, Path log, String... runArgs)
+      throws Exception {
+    return new ChildTributary(launch(config, log, runArgs), port);
+  }
+
   /** Starts the child without waiting for it. */
-  static Process launch(Path config, Path log) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx1g", "-cp",
-        System.getProperty("java.class.path"), "io.tributary.app.Main", "run", "--config",
-        config.toString());
+  static Process launch(Path config, Path log, String... runArgs) throws Exception {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(javaBin, "-Xmx1g",
+        "-cp", System.getProperty("java.class.path"), "io.tributary.app.Main", "run", "--config",
+        config.toString()));
+    command.addAll(java.util.List.of(runArgs));
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.redirectErrorStream(true);
     pb.redirectOutput(log.toFile());
     return pb.start();
   }
 
-  private void waitHealthy() {
+  int port() {
+    return port;
+  }
+
+  void waitHealthy() {
     await().atMost(90, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
         .until(() -> {
           if (!process.isAlive()) {

@@ -60,6 +60,7 @@ class ConfigLoaderTest {
     assertThat(k.topicPrefix()).isEqualTo("tributary.");
     assertThat(k.partitions()).isEqualTo(4);
     assertThat(k.replicationFactor()).isEqualTo((short) 1);
+    assertThat(k.minInsyncReplicas()).isEqualTo(1);
     assertThat(k.retentionHours()).isEqualTo(168);
     assertThat(k.fsync()).isEqualTo("os");
     assertThat(k.properties()).isEmpty();
@@ -174,6 +175,7 @@ class ConfigLoaderTest {
     assertThat(k.rawTopic()).isEqualTo("acme.raw");
     assertThat(k.partitions()).isEqualTo(12);
     assertThat(k.replicationFactor()).isEqualTo((short) 3);
+    assertThat(k.minInsyncReplicas()).as("one of three replicas may fail").isEqualTo(2);
     assertThat(k.retentionHours()).isEqualTo(24);
     assertThat(k.fsync()).isEqualTo("always");
     assertThat(k.properties()).containsExactlyInAnyOrderEntriesOf(
@@ -457,6 +459,16 @@ class ConfigLoaderTest {
         Map.entry("query.max_rows", "query.max_rows"));
     bad.forEach((key, expected) ->
         assertRejected(() -> ConfigLoader.load(null, Map.of(), Map.of(key, "0")), expected));
+  }
+
+  @Test
+  void minInsyncReplicasWithinTheReplicationFactor() {
+    assertRejected(() -> ConfigLoader.load(null, Map.of(), Map.of("kafka.min_insync_replicas", "0")),
+        "kafka.min_insync_replicas must be 1..1");
+    assertRejected(() -> ConfigLoader.load(null, Map.of(), Map.of("kafka.replication_factor", "3",
+        "kafka.min_insync_replicas", "4")), "kafka.min_insync_replicas must be 1..3");
+    assertThat(ConfigLoader.load(null, Map.of(), Map.of("kafka.replication_factor", "3",
+        "kafka.min_insync_replicas", "3")).kafka().minInsyncReplicas()).isEqualTo(3);
   }
 
   @Test

@@ -32,10 +32,16 @@ record StoredEvents(long eventRows, Set<String> eventIds, Set<String> lakeMessag
         rows++;
       }
     }
+    StoredEvents lake = readLake(dataDir.resolve("lake/raw"));
+    return new StoredEvents(rows, ids, lake.lakeMessageIds, lake.lakeRawRecords,
+        lake.lakeDuplicateRawIds);
+  }
+
+  /** The raw lake alone (a directory of {@code .ndjson.gz} files); no warehouse rows. */
+  static StoredEvents readLake(Path lake) throws Exception {
     Set<String> messageIds = new HashSet<>();
     Set<String> rawIds = new HashSet<>();
     long duplicates = 0;
-    Path lake = dataDir.resolve("lake/raw");
     if (Files.isDirectory(lake)) {
       try (Stream<Path> files = Files.walk(lake)) {
         for (Path f : files.filter(p -> p.toString().endsWith(".ndjson.gz")).toList()) {
@@ -55,7 +61,7 @@ record StoredEvents(long eventRows, Set<String> eventIds, Set<String> lakeMessag
         }
       }
     }
-    return new StoredEvents(rows, ids, messageIds, rawIds.size(), duplicates);
+    return new StoredEvents(0, Set.of(), messageIds, rawIds.size(), duplicates);
   }
 
   /** Acknowledged ids missing from {@code events}. */

@@ -24,7 +24,8 @@ public final class KafkaTopics {
           continue;
         }
         NewTopic topic = new NewTopic(spec.name(), spec.partitions(), spec.replicationFactor())
-            .configs(Map.of("retention.ms", String.valueOf(spec.retention().toMillis())));
+            .configs(Map.of("retention.ms", String.valueOf(spec.retention().toMillis()),
+                "min.insync.replicas", String.valueOf(spec.minInsyncReplicas())));
         try {
           admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {

@@ -66,6 +66,20 @@ public final class DuckDbWarehouse implements AutoCloseable {
     return false;
   }
 
+  /**
+   * Whether opening failed because another process holds the file: DuckDB allows one writing process
+   * per file, so a second loader of a split deployment waits as a standby.
+   */
+  public static boolean isLockedByAnotherProcess(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      String message = t.getMessage();
+      if (message != null && message.contains("Could not set lock on file")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Changes each time the database is opened again; connections of an older one are dead. */
   public int generation() {
     return generation;

@@ -1,0 +1,98 @@
+package io.tributary.app;
+
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A real Kafka cluster of {@code n} KRaft nodes on loopback, each node its own JVM (see
+ * {@link KafkaClusterNode}), so a test can SIGKILL one as a machine failure would.
+ */
+final class KafkaCluster implements AutoCloseable {
+  private final List<Process> nodes = new ArrayList<>();
+  private final List<Integer> brokerPorts = new ArrayList<>();
+
+  private KafkaCluster() {}
+
+  static KafkaCluster start(Path dir, int n) throws Exception {
+    KafkaCluster cluster = new KafkaCluster();
+    try {
+      List<Integer> controllerPorts = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        cluster.brokerPorts.add(ChildTributary.freePort());
+        controllerPorts.add(ChildTributary.freePort());
+      }
+      String voters = java.util.stream.IntStream.range(0, n)
+          .mapToObj(i -> (i + 1) + "@127.0.0.1:" + controllerPorts.get(i))
+          .collect(Collectors.joining(","));
+      String clusterId = Uuid.randomUuid().toString();
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      for (int i = 0; i < n; i++) {
+        Path nodeDir = dir.resolve("node-" + (i + 1));
+        Files.createDirectories(nodeDir);
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-cp",
+            System.getProperty("java.class.path"), KafkaClusterNode.class.getName(),
+            String.valueOf(i + 1), nodeDir.resolve("log").toString(), clusterId,
+            String.valueOf(cluster.brokerPorts.get(i)), String.valueOf(controllerPorts.get(i)), voters);
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(dir.resolve("node-" + (i + 1) + ".log").toFile());
+        cluster.nodes.add(pb.start());
+      }
+      cluster.awaitBrokers(n);
+      return cluster;
+    } catch (Exception | AssertionError e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  String bootstrap() {
+    return brokerPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+  }
+
+  Admin admin() {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap());
+    return Admin.create(p);
+  }
+
+  /** Waits until this many brokers are registered and unfenced. */
+  void awaitBrokers(int count) {
+    try (Admin admin = admin()) {
+      await().atMost(120, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+          .until(() -> admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == count);
+    }
+  }
+
+  /** SIGKILL of node {@code i} (0-based): no controlled shutdown, no flush. */
+  void kill(int i) throws InterruptedException {
+    Process p = nodes.get(i);
+    p.destroyForcibly();
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      throw new AssertionError("kafka node " + (i + 1) + " did not die within 30 s of SIGKILL");
+    }
+  }
+
+  @Override
+  public void close() {
+    for (Process p : nodes) {
+      p.destroyForcibly();
+    }
+    for (Process p : nodes) {
+      try {
+        p.waitFor(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
