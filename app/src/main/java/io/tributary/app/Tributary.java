@@ -197,8 +197,18 @@ public final class Tributary implements AutoCloseable {
       // Users replay after fixing schemas: forget cached ones (and cached misses) first.
       ReplayApi replayApi = new ReplayApi(warehouse, gatedSink, replays, credentials.adminToken(),
           clock, forgetSchemas);
+      // Rebuilding declared tables enriches the raw lake again, with the enrichment as configured.
+      SchemaResolver resolver = schemas;
+      Runnable forget = forgetSchemas;
+      LakeReplayApi lakeReplay = new LakeReplayApi(config.declaredTables(), warehouse, loader,
+          config.warehouse().maxColumnsPerTable(), () -> lakeStore(config), () -> {
+            forget.run();
+            return EnrichWiring.processor(config, resolver, clock);
+          }, credentials.adminToken(), clock);
+      resources.push(lakeReplay);
       apiRoutes = Map.of("/api/query", queryApi, "/api/replay", replayApi,
-          "/api/replay/status", replayApi);
+          "/api/replay/status", replayApi, "/api/replay/lake", lakeReplay,
+          "/api/replay/lake/status", lakeReplay);
     }
     TributaryConfig.Snowplow sp = config.snowplow();
     SnowplowSettings snowplow = new SnowplowSettings(sp.enabled(), sp.source(), sp.maxRequestBytes(),
@@ -220,7 +230,7 @@ public final class Tributary implements AutoCloseable {
     loader = new EventLoader(warehouse, new LoaderSettings("loader", k.enrichedTopic(),
         w.batchMaxEvents(), loadDelay, Duration.ofHours(w.dedupeWindowHours())), clock,
         EventLoader.ENRICHED, w.maxColumnsPerTable(), w.segmentTables(),
-        w.snowplowTables() ? new ResolverColumnTypes(schemas) : null);
+        w.snowplowTables() ? new ResolverColumnTypes(schemas) : null, config.declaredTables());
     stage("loader", clientProps, k, k.enrichedTopic(), loader, instanceId);
     BadRowLoader badLoader = new BadRowLoader(warehouse, new LoaderSettings("bad-loader",
         k.badTopic(), w.batchMaxEvents(), loadDelay), clock);
