@@ -109,7 +109,14 @@ final class LakeReplayApi implements ApiHandler, AutoCloseable {
           + LakeRebuild.RAW_PREFIX + ": nothing to rebuild from (the archiver publishes files"
           + " every lake.flush_seconds)");
     }
-    EnrichWiring.Built logic = enrichment.get();
+    EnrichWiring.Built logic;
+    try {
+      logic = enrichment.get();
+    } catch (RuntimeException e) {
+      closeQuietly(lake);
+      return AdminAuth.error(503, "cannot set up the enrichment to run the lake through: "
+          + e.getMessage());
+    }
     String id = "rebuild-" + clock.instant() + "-" + UUID.randomUUID().toString().substring(0, 8);
     List<String> names = tables.stream().map(DeclaredTable::name).toList();
     LakeRebuild rebuild = new LakeRebuild(id, names, lake, files, logic.processor(),
