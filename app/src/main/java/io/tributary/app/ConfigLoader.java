@@ -143,6 +143,7 @@ public final class ConfigLoader {
     check(c.warehouse().dedupeWindowHours() > 0, "warehouse.dedupe_window_hours must be positive");
     check(c.warehouse().maxColumnsPerTable() >= 20 && c.warehouse().maxColumnsPerTable() <= 10_000,
         "warehouse.max_columns_per_table must be 20..10000, not " + c.warehouse().maxColumnsPerTable());
+    validateTables(c.warehouse());
     check(c.query().maxRows() > 0, "query.max_rows must be positive");
     Set<String> names = new java.util.HashSet<>();
     Set<String> keys = new java.util.HashSet<>();
@@ -185,6 +186,26 @@ public final class ConfigLoader {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("lake.s3.prefix must be a '/'-separated key prefix without empty or '.'"
           + " segments, not '" + s3.prefix() + "'");
+    }
+  }
+
+  private static void validateTables(TributaryConfig.Warehouse w) {
+    Set<String> names = new java.util.HashSet<>();
+    for (int i = 0; i < w.tables().size(); i++) {
+      TributaryConfig.Table t = w.tables().get(i);
+      String key = "warehouse.tables[" + i + "]" + (t.name() == null ? "" : " '" + t.name() + "'");
+      io.tributary.core.tables.DeclaredTable table;
+      try {
+        table = t.declared();
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(key + ": " + e.getMessage());
+      }
+      check(names.add(table.name()), key + ": a table of this name is declared twice");
+      int columns = table.columns().size()
+          + io.tributary.core.tables.DeclaredTable.FIXED_COLUMNS.size();
+      check(columns <= w.maxColumnsPerTable(), key + ": has " + columns + " columns (fixed ones"
+          + " included), more than warehouse.max_columns_per_table (" + w.maxColumnsPerTable()
+          + ")");
     }
   }
 

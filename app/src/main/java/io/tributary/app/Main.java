@@ -19,15 +19,21 @@ import picocli.CommandLine.Parameters;
 public final class Main {
 
   public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line, with errors the user can fix printed as one line and exit code 2. */
+  static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof ConfigException || e instanceof QueryClient.QueryFailed) {
         cmd.getErr().println("error: " + e.getMessage());
+        cmd.getErr().flush();
         return 2;
       }
       throw e;
     });
-    System.exit(cli.execute(args));
+    return cli;
   }
 
   /** Options shared by the commands that read the configuration. */
@@ -115,12 +121,20 @@ public final class Main {
     }
   }
 
-  @Command(name = "replay", mixinStandardHelpOptions = true, description = "Re-inject stored bad rows after fixing schemas or config.")
+  @Command(name = "replay", mixinStandardHelpOptions = true, description = "Re-inject stored bad"
+      + " rows after fixing schemas or config (replay bad), or rebuild declared tables from the raw"
+      + " lake after changing their mapping (replay lake --tables NAME).")
   static final class Replay implements Callable<Integer> {
     @CommandLine.Mixin ConfigOptions options = new ConfigOptions();
 
-    @Parameters(index = "0", description = "what to replay: bad")
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", description = "what to replay: bad or lake")
     String what;
+
+    @Option(names = "--tables", split = ",", description = "replay lake: the declared tables to"
+        + " rebuild, comma-separated")
+    java.util.List<String> tables;
 
     @Option(names = "--since", description = "only bad rows received at or after this instant (ISO-8601)")
     String since;
@@ -135,8 +149,18 @@ public final class Main {
 
     @Override
     public Integer call() {
+      if ("lake".equals(what)) {
+        if (tables == null || tables.isEmpty()) {
+          throw new QueryClient.QueryFailed("replay lake needs --tables NAME[,NAME]: the declared"
+              + " tables (warehouse.tables) to rebuild");
+        }
+        TributaryConfig config = options.load();
+        return new LakeReplayClient(server.client(config), spec.commandLine().getOut())
+            .run(tables);
+      }
       if (!"bad".equals(what)) {
-        throw new QueryClient.QueryFailed("only 'replay bad' is supported, not 'replay " + what + "'");
+        throw new QueryClient.QueryFailed("'replay " + what + "' is unknown: use 'replay bad' or"
+            + " 'replay lake --tables NAME'");
       }
       TributaryConfig config = options.load();
       return new ReplayClient(server.client(config), System.out).run(since, until, type);

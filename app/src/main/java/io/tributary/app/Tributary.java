@@ -197,7 +197,7 @@ public final class Tributary implements AutoCloseable {
       Runnable forget = forgetSchemas;
       Function<DuckDbWarehouse, Map<String, ApiHandler>> activate = wh -> {
         startLoaders(wh, config, clientProps, instanceId, clock, schemas);
-        return adminApi(wh, config, credentials, replaySink, clock, forget);
+        return adminApi(wh, config, credentials, replaySink, clock, forget, schemas);
       };
       if (roles.containsAll(EnumSet.allOf(Role.class))) {
         apiRoutes = activate.apply(DuckDbWarehouse.open(config.warehousePath()));
@@ -223,18 +223,26 @@ public final class Tributary implements AutoCloseable {
     resources.push(collector);
   }
 
-  private static final List<String> ADMIN_PATHS =
-      List.of("/api/query", "/api/replay", "/api/replay/status");
+  private static final List<String> ADMIN_PATHS = List.of("/api/query", "/api/replay",
+      "/api/replay/status", "/api/replay/lake", "/api/replay/lake/status");
 
   private Map<String, ApiHandler> adminApi(DuckDbWarehouse wh, TributaryConfig config,
-      Credentials credentials, RawSink replaySink, Clock clock, Runnable forgetSchemas) {
+      Credentials credentials, RawSink replaySink, Clock clock, Runnable forgetSchemas,
+      SchemaResolver schemas) {
     QueryApi queryApi = new QueryApi(new QueryService(wh), credentials.adminToken(),
         config.query().maxRows());
     // Users replay after fixing schemas: forget cached ones (and cached misses) first.
     ReplayApi replayApi = new ReplayApi(wh, replaySink, replays, credentials.adminToken(),
         clock, forgetSchemas);
+    // Rebuilding declared tables enriches the raw lake again, with the enrichment as configured.
+    LakeReplayApi lakeReplay = new LakeReplayApi(config.declaredTables(), wh, loader,
+        config.warehouse().maxColumnsPerTable(), () -> lakeStore(config), () -> {
+          forgetSchemas.run();
+          return EnrichWiring.processor(config, schemas, clock);
+        }, credentials.adminToken(), clock);
+    resources.push(lakeReplay);
     return Map.of(ADMIN_PATHS.get(0), queryApi, ADMIN_PATHS.get(1), replayApi,
-        ADMIN_PATHS.get(2), replayApi);
+        ADMIN_PATHS.get(2), replayApi, ADMIN_PATHS.get(3), lakeReplay, ADMIN_PATHS.get(4), lakeReplay);
   }
 
   private void startLoaders(DuckDbWarehouse wh, TributaryConfig config, Properties clientProps,
@@ -247,7 +255,7 @@ public final class Tributary implements AutoCloseable {
     loader = new EventLoader(warehouse, new LoaderSettings("loader", k.enrichedTopic(),
         w.batchMaxEvents(), loadDelay, Duration.ofHours(w.dedupeWindowHours())), clock,
         EventLoader.ENRICHED, w.maxColumnsPerTable(), w.segmentTables(),
-        w.snowplowTables() ? new ResolverColumnTypes(schemas) : null);
+        w.snowplowTables() ? new ResolverColumnTypes(schemas) : null, config.declaredTables());
     stage("loader", clientProps, k, k.enrichedTopic(), loader, instanceId);
     BadRowLoader badLoader = new BadRowLoader(warehouse, new LoaderSettings("bad-loader",
         k.badTopic(), w.batchMaxEvents(), loadDelay), clock);

@@ -1,5 +1,6 @@
 package io.tributary.app;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,7 +31,7 @@ public record TributaryConfig(
     http = http == null ? new Http(null, null, null, null, null, null, null, null, null, null) : http;
     kafka = kafka == null ? new Kafka(null, null, null, null, null, null, null, null) : kafka;
     lake = lake == null ? new Lake(null, null, null, null, null, null) : lake;
-    warehouse = warehouse == null ? new Warehouse(null, null, null, null, null, null, null) : warehouse;
+    warehouse = warehouse == null ? new Warehouse(null, null, null, null, null, null, null, null) : warehouse;
     query = query == null ? new Query(null) : query;
     sources = sources == null ? List.of() : List.copyOf(sources);
     snowplow = snowplow == null ? new Snowplow(null, null, null, null, null) : snowplow;
@@ -321,8 +322,10 @@ public record TributaryConfig(
       @JsonProperty("dedupe_window_hours") Integer dedupeWindowHours,
       @JsonProperty("max_columns_per_table") Integer maxColumnsPerTable,
       @JsonProperty("segment_tables") Boolean segmentTables,
-      @JsonProperty("snowplow_tables") Boolean snowplowTables) {
+      @JsonProperty("snowplow_tables") Boolean snowplowTables,
+      List<Table> tables) {
     public Warehouse {
+      tables = tables == null ? List.of() : List.copyOf(tables);
       segmentTables = segmentTables == null ? Boolean.TRUE : segmentTables;
       snowplowTables = snowplowTables == null ? Boolean.TRUE : snowplowTables;
       batchMaxEvents = batchMaxEvents == null ? 50_000 : batchMaxEvents;
@@ -331,6 +334,43 @@ public record TributaryConfig(
       maxColumnsPerTable = maxColumnsPerTable == null ? 300 : maxColumnsPerTable;
     }
   }
+
+  /**
+   * A declared table (see docs/tables.md#declared-tables): the events {@code filter} accepts give
+   * one row each, with the {@code columns} read at their paths.
+   */
+  public record Table(String name, TableFilter filter, List<TableColumn> columns) {
+    public Table {
+      filter = filter == null ? new TableFilter(null, null, null, null) : filter;
+      columns = columns == null ? List.of() : List.copyOf(columns);
+    }
+
+    /** The table as core checks and uses it; throws IllegalArgumentException naming the rule. */
+    public io.tributary.core.tables.DeclaredTable declared() {
+      java.util.Map<String, List<String>> conditions = new java.util.LinkedHashMap<>();
+      java.util.function.BiConsumer<String, List<String>> put = (k, v) -> {
+        if (v != null && !v.isEmpty()) {
+          conditions.put(k, v);
+        }
+      };
+      put.accept("event", filter.event());
+      put.accept("type", filter.type());
+      put.accept("source", filter.source());
+      put.accept("schema", filter.schema());
+      return io.tributary.core.tables.DeclaredTable.parse(name, conditions, columns.stream()
+          .map(c -> new io.tributary.core.tables.DeclaredTable.ColumnSpec(c.name(), c.path(),
+              c.type())).toList());
+    }
+  }
+
+  /** Each condition given must hold; one holds when the event's value is one of those listed. */
+  public record TableFilter(
+      @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> event,
+      @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> type,
+      @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> source,
+      @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> schema) {}
+
+  public record TableColumn(String name, String path, String type) {}
 
   public record Query(@JsonProperty("max_rows") Integer maxRows) {
     public Query {
@@ -342,6 +382,11 @@ public record TributaryConfig(
 
   public Path lakePath() {
     return lake.dir() != null ? Path.of(lake.dir()) : dataPath().resolve("lake");
+  }
+
+  /** The declared tables, checked (the configuration was validated when loaded). */
+  public List<io.tributary.core.tables.DeclaredTable> declaredTables() {
+    return warehouse.tables().stream().map(Table::declared).toList();
   }
 
   public Path warehousePath() {

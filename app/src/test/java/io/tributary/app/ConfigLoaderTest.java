@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -184,7 +185,7 @@ class ConfigLoaderTest {
     assertThat(c.lake()).isEqualTo(new TributaryConfig.Lake("local", "/lake",
         new TributaryConfig.S3(null, "lake", null, null, false, null, null), 10, 500, 10_000_000_000L));
     assertThat(c.lakePath()).isEqualTo(Path.of("/lake"));
-    assertThat(c.warehouse()).isEqualTo(new TributaryConfig.Warehouse("/wh/events.duckdb", 1000, 250, 24, 300, true, true));
+    assertThat(c.warehouse()).isEqualTo(new TributaryConfig.Warehouse("/wh/events.duckdb", 1000, 250, 24, 300, true, true, List.of()));
     assertThat(c.warehousePath()).isEqualTo(Path.of("/wh/events.duckdb"));
     assertThat(c.query().maxRows()).isEqualTo(42);
     assertThat(c.sources()).containsExactly(
@@ -368,6 +369,55 @@ class ConfigLoaderTest {
     assertThat(c.warehouse().batchMaxMillis()).isEqualTo(123);
     assertThat(c.warehouse().batchMaxEvents()).isEqualTo(50_000);
     assertThat(c.lakePath()).isEqualTo(Path.of("/l"));
+  }
+
+  // ---------------------------------------------------------------- declared tables
+
+  @Test
+  void declaredTablesAreReadAndChecked() throws IOException {
+    Path file = yaml("""
+        warehouse:
+          tables:
+            - name: checkouts
+              filter: {event: Order Completed, type: [track]}
+              columns:
+                - {name: order_id, path: "$.properties.order_id", type: varchar}
+                - {name: revenue, path: "$.properties.revenue", type: double}
+            - name: button_presses
+              filter: {schema: "iglu:com.acme/button_press/jsonschema/1-*-*"}
+              columns:
+                - {name: label, path: "$.unstruct_event.data.label", type: varchar}
+        """);
+    TributaryConfig c = load(file);
+    assertThat(c.warehouse().tables()).hasSize(2);
+    assertThat(c.warehouse().tables().get(0).filter().event()).containsExactly("Order Completed");
+    assertThat(c.declaredTables()).extracting(t -> t.name())
+        .containsExactly("checkouts", "button_presses");
+    assertThat(c.declaredTables().get(0).declared()).containsOnlyKeys("order_id", "revenue");
+    assertThat(load(null).warehouse().tables()).isEmpty();
+  }
+
+  @Test
+  void declaredTablesWithBadNamesTypesPathsOrCollisionsAreRejected() throws IOException {
+    String column = "\n      columns: [{name: total, path: \"$.properties.total\", type: double}]\n";
+    Map<String, String> cases = Map.of(
+        "    - name: Order-Totals" + column, "warehouse.tables[0] 'Order-Totals': table name"
+            + " 'Order-Totals' must be snake_case",
+        "    - name: tracks" + column, "warehouse.tables[0] 'tracks': 'tracks' is the name of a"
+            + " built-in table",
+        "    - name: t\n      columns: [{name: total, path: \"$.properties.total\", type: money}]\n",
+        "warehouse.tables[0] 't': column 'total': type must be one of",
+        "    - name: t\n      columns: [{name: total, path: \"properties.total\", type: double}]\n",
+        "warehouse.tables[0] 't': column 'total': path 'properties.total' at 0: must start with",
+        "    - name: t" + column + "    - name: t" + column,
+        "warehouse.tables[1] 't': a table of this name is declared twice",
+        "    - name: t\n      filter: {event_name: x}" + column, "warehouse.tables[0].filter.event_name",
+        "    - name: t\n      filter: {schema: \"iglu:com.acme/x\"}" + column,
+        "warehouse.tables[0] 't': 'iglu:com.acme/x' is not a schema pattern");
+    for (Map.Entry<String, String> e : cases.entrySet()) {
+      Path file = yaml("warehouse:\n  tables:\n" + e.getKey());
+      assertRejected(() -> load(file), e.getValue());
+    }
   }
 
   // ---------------------------------------------------------------- failures

@@ -3,6 +3,7 @@ package io.tributary.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.core.EventField;
+import io.tributary.core.tables.DeclaredTable;
 import io.tributary.core.tables.SnowplowTables;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,16 @@ class DocsTest {
     SnowplowTables.FIXED_COLUMNS.forEach((column, type) -> assertThat(snowplow)
         .as("docs/tables.md Snowplow row for %s", column)
         .contains("| `" + column + "` | " + type.sql() + " |"));
+  }
+
+  @Test
+  void tablesDocListsEveryFixedColumnOfTheDeclaredTables() throws Exception {
+    String doc = Files.readString(DOCS.resolve("tables.md"));
+    String declared = doc.substring(doc.indexOf("## Declared tables"), doc.indexOf("## `bad_events`"));
+    DeclaredTable.FIXED_COLUMNS.forEach((column, type) -> assertThat(declared)
+        .as("docs/tables.md declared-table row for %s", column)
+        .contains("| `" + column + "` | " + type.sql() + " |"));
+    DeclaredTable.TYPES.keySet().forEach(type -> assertThat(declared).contains("| `" + type + "` |"));
   }
 
   @Test

@@ -174,7 +174,7 @@ public final class DuckDbWarehouse implements AutoCloseable {
             + ",\n  loaded_at TIMESTAMP NOT NULL)");
         addMissingColumns(setup, "events");
         eventsKey = hasPrimaryKey(setup, "events");
-        SegmentTableWriter.createFixedTables(setup);
+        DerivedTableWriter.createFixedTables(setup);
         BadRowLoader.createTable(setup);
         OffsetStore.createTable(setup);
       }

@@ -5,7 +5,10 @@ import io.tributary.core.EventField;
 import io.tributary.core.RawRecordCodec;
 import io.tributary.core.SegmentNormalizer;
 import io.tributary.core.SourcedRecord;
+import io.tributary.core.tables.DeclaredTable;
+import io.tributary.core.tables.DeclaredTables;
 import io.tributary.core.tables.SchemaColumnTypes;
+import io.tributary.core.tables.SegmentTables;
 import io.tributary.core.tables.SnowplowTables;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -44,7 +47,7 @@ public final class EventLoader extends MicroBatchLoader<Object[]> {
 
   private final RecordDecoder decoder;
   private final String insert;
-  private final SegmentTableWriter tables;
+  private final DerivedTableWriter tables;
 
   public EventLoader(DuckDbWarehouse warehouse, LoaderSettings settings, Clock clock,
       RecordDecoder decoder) {
@@ -78,11 +81,24 @@ public final class EventLoader extends MicroBatchLoader<Object[]> {
   public EventLoader(DuckDbWarehouse warehouse, LoaderSettings settings, Clock clock,
       RecordDecoder decoder, int maxColumnsPerTable, boolean segmentTables,
       SchemaColumnTypes snowplowTables) {
+    this(warehouse, settings, clock, decoder, maxColumnsPerTable, segmentTables, snowplowTables,
+        List.of());
+  }
+
+  /**
+   * As above, and also fills the {@code declared} tables (see {@link DeclaredTables}), in the same
+   * transaction.
+   */
+  public EventLoader(DuckDbWarehouse warehouse, LoaderSettings settings, Clock clock,
+      RecordDecoder decoder, int maxColumnsPerTable, boolean segmentTables,
+      SchemaColumnTypes snowplowTables, List<DeclaredTable> declared) {
     super(warehouse, settings, clock, "events", DuckDbWarehouse.eventColumns(false));
     this.decoder = decoder;
-    boolean any = maxColumnsPerTable > 0 && (segmentTables || snowplowTables != null);
-    this.tables = any ? new SegmentTableWriter(maxColumnsPerTable, segmentTables,
-        snowplowTables == null ? null : new SnowplowTables(snowplowTables)) : null;
+    boolean any = maxColumnsPerTable > 0
+        && (segmentTables || snowplowTables != null || !declared.isEmpty());
+    this.tables = any ? new DerivedTableWriter(maxColumnsPerTable, segmentTables,
+        snowplowTables == null ? null : new SnowplowTables(snowplowTables),
+        new DeclaredTables(declared), SegmentTables.DISCARDS) : null;
     // BY NAME: tables made by older versions have their columns in another order. The window bound
     // is a constant for the batch, so DuckDB skips row groups of older events by their min/max.
     this.insert = "INSERT " + (warehouse.eventsHasPrimaryKey() ? "OR IGNORE " : "")
@@ -134,6 +150,21 @@ public final class EventLoader extends MicroBatchLoader<Object[]> {
     if (tables != null) {
       tables.reset();
     }
+  }
+
+  /**
+   * Runs {@code work} between two load transactions, then forgets the derived tables' columns it
+   * knew, so that the next batch reads them again: {@code work} may replace derived tables (see
+   * {@link DeclaredTableRebuild}).
+   */
+  <R> R betweenBatches(Exclusive<R> work) throws SQLException {
+    return whileNoBatch(() -> {
+      try {
+        return work.run();
+      } finally {
+        rolledBack();
+      }
+    });
   }
 
   @Override

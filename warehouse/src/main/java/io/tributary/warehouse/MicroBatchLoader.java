@@ -45,6 +45,8 @@ abstract class MicroBatchLoader<T> implements PartitionedSink, HealthCheck {
   private final AtomicLong loaded = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
+  /** Held while a batch is written, and by {@link #whileNoBatch} work. */
+  private final Object batchLock = new Object();
 
   MicroBatchLoader(DuckDbWarehouse warehouse, LoaderSettings settings, Clock clock, String table,
       String stagingColumns) {
@@ -126,6 +128,22 @@ abstract class MicroBatchLoader<T> implements PartitionedSink, HealthCheck {
   /** Called after the batch's transaction was rolled back (or its connection dropped). */
   void rolledBack() {}
 
+  /** Work on the warehouse that must see no load transaction of this loader half-done. */
+  @FunctionalInterface
+  public interface Exclusive<R> {
+    R run() throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} (on another thread's own connection) while this loader writes no batch: the
+   * batch in flight, if any, commits first, and the next waits until {@code work} returns.
+   */
+  <R> R whileNoBatch(Exclusive<R> work) throws SQLException {
+    synchronized (batchLock) {
+      return work.run();
+    }
+  }
+
   @Override
   public Map<Integer, Long> open(Collection<Integer> partitions) {
     connect();
@@ -169,15 +187,17 @@ abstract class MicroBatchLoader<T> implements PartitionedSink, HealthCheck {
     if (!due) {
       return Map.of();
     }
-    try {
-      connect();
-      int inserted = commitBatch();
-      loaded.addAndGet(inserted);
-      duplicates.addAndGet(pendingCount - inserted);
-    } catch (SQLException | RuntimeException e) {
-      rollbackQuietly();
-      rolledBack();
-      throw failure(name() + ": loading " + pendingCount + " rows failed", e);
+    synchronized (batchLock) {
+      try {
+        connect();
+        int inserted = commitBatch();
+        loaded.addAndGet(inserted);
+        duplicates.addAndGet(pendingCount - inserted);
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly();
+        rolledBack();
+        throw failure(name() + ": loading " + pendingCount + " rows failed", e);
+      }
     }
     Map<Integer, Long> done = new HashMap<>(pendingOffsets);
     pending.clear();

@@ -13,14 +13,22 @@ import java.util.Map;
  * @param declared dynamic columns the row's schema declares (see {@link JsonSchemaColumns}), to be
  *     created before its fields are fitted, even those the row has no value for; empty when the
  *     schema is unknown
+ * @param discards values that did not make it into {@code fields} (a declared table's value that
+ *     cannot be cast to its column's type)
  */
 public record DerivedRow(TableDef table, Map<String, Object> fixed, List<Field> fields,
-    Map<String, ColumnType> declared) {
+    Map<String, ColumnType> declared, List<Discard> discards) {
   public DerivedRow {
     requireNonNull(table, "table is null");
     requireNonNull(fixed, "fixed is null");
     requireNonNull(fields, "fields is null");
     requireNonNull(declared, "declared is null");
+    requireNonNull(discards, "discards is null");
+  }
+
+  public DerivedRow(TableDef table, Map<String, Object> fixed, List<Field> fields,
+      Map<String, ColumnType> declared) {
+    this(table, fixed, fields, declared, List.of());
   }
 
   /** A row whose columns are all typed from values. */

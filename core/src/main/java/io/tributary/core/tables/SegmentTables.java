@@ -70,8 +70,16 @@ public final class SegmentTables {
 
   /** The table of a track event name: {@code Order Completed} → {@code order_completed}. */
   public static String eventTableName(String eventName) {
+    return eventTableName(eventName, Set.of());
+  }
+
+  /**
+   * As {@link #eventTableName(String)}, with the names of declared tables also taken: a track event
+   * named like one gets {@code track_} too.
+   */
+  public static String eventTableName(String eventName, Set<String> taken) {
     String name = Names.snakeCase(eventName, "event");
-    return RESERVED_TABLES.contains(name) ? "track_" + name : name;
+    return RESERVED_TABLES.contains(name) || taken.contains(name) ? "track_" + name : name;
   }
 
   /** The definition of a table by name: a fixed one, or else the table of a track event. */
@@ -101,6 +109,11 @@ public final class SegmentTables {
    * by field (JSON fields as JSON text or a {@link JsonNode}).
    */
   public static List<DerivedRow> rows(Function<EventField, Object> event) {
+    return rows(event, Set.of());
+  }
+
+  /** As {@link #rows(Function)}, with {@code taken} table names (declared tables) avoided. */
+  public static List<DerivedRow> rows(Function<EventField, Object> event, Set<String> taken) {
     if (!"segment".equals(event.apply(EventField.PROTOCOL))) {
       return List.of();
     }
@@ -109,7 +122,7 @@ public final class SegmentTables {
       return List.of();
     }
     return switch (t) {
-      case "track" -> track(event);
+      case "track" -> track(event, taken);
       case "page" -> List.of(withFields(PAGES, event, EventField.PROPERTIES));
       case "screen" -> List.of(withFields(SCREENS, event, EventField.PROPERTIES));
       case "identify" -> List.of(withFields(IDENTIFIES, event, EventField.TRAITS));
@@ -119,12 +132,12 @@ public final class SegmentTables {
     };
   }
 
-  private static List<DerivedRow> track(Function<EventField, Object> event) {
+  private static List<DerivedRow> track(Function<EventField, Object> event, Set<String> taken) {
     Object name = event.apply(EventField.EVENT_NAME);
     if (!(name instanceof String eventName)) {
       return List.of(new DerivedRow(TRACKS, Map.of(), List.of()));
     }
-    TableDef own = eventTable(eventTableName(eventName));
+    TableDef own = eventTable(eventTableName(eventName, taken));
     Map<String, Object> fixed = Map.of("event", own.name(), "event_text", eventName);
     return List.of(new DerivedRow(TRACKS, fixed, List.of()), new DerivedRow(own, fixed,
         JsonFlattener.flatten(Json.treeOrNull(event.apply(EventField.PROPERTIES)), own.prefix(),

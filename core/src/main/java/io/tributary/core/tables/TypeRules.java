@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  *   <li>widening: BIGINT → DOUBLE when a non-integer number arrives; nothing else widens;
  *   <li>declared safe coercions: an integer into DOUBLE; a number or boolean into VARCHAR as its JSON
  *       text; anything into JSON as its JSON text;
+ *   <li>a string holding an ISO-8601 time into TIMESTAMP (only declared tables have such columns);
  *   <li>everything else (a string into BIGINT, a number into BOOLEAN, an array into VARCHAR...) does
  *       not fit: the value is discarded, the column keeps its type. No column ever turns VARCHAR.
  * </ul>
@@ -63,8 +64,27 @@ public final class TypeRules {
       case DOUBLE -> own == ColumnType.BIGINT ? new Fits(v.doubleValue()) : rejected(v, column);
       case BIGINT -> own == ColumnType.DOUBLE
           ? new Widens(ColumnType.DOUBLE, v.doubleValue()) : rejected(v, column);
-      case BOOLEAN, TIMESTAMP -> rejected(v, column);
+      case TIMESTAMP -> v.isTextual() && instantOrNull(v.textValue()) != null
+          ? new Fits(instantOrNull(v.textValue())) : rejected(v, column);
+      case BOOLEAN -> rejected(v, column);
     };
+  }
+
+  /**
+   * The instant an ISO-8601 string names: with {@code Z} or an offset ({@code
+   * 2026-11-22T10:00:00+01:00}), or without one, read as UTC; null if it is none of these. Only
+   * declared tables have TIMESTAMP columns that take values.
+   */
+  public static java.time.Instant instantOrNull(String s) {
+    try {
+      return java.time.OffsetDateTime.parse(s).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      try {
+        return java.time.LocalDateTime.parse(s).toInstant(java.time.ZoneOffset.UTC);
+      } catch (java.time.format.DateTimeParseException again) {
+        return null;
+      }
+    }
   }
 
   /** The Java value of a JSON value in a column of its own {@link #infer inferred} type. */
@@ -83,7 +103,7 @@ public final class TypeRules {
     return new Rejected(kind(v) + " does not fit column type " + column.sql());
   }
 
-  private static String kind(JsonNode v) {
+  static String kind(JsonNode v) {
     if (v.isTextual()) {
       return "a string";
     }

@@ -4,6 +4,7 @@ import static io.tributary.core.tables.Names.quote;
 
 import io.tributary.core.EventField;
 import io.tributary.core.tables.ColumnType;
+import io.tributary.core.tables.DeclaredTables;
 import io.tributary.core.tables.DerivedRow;
 import io.tributary.core.tables.Discard;
 import io.tributary.core.tables.SchemaChange;
@@ -23,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.duckdb.DuckDBAppender;
@@ -30,18 +32,21 @@ import org.duckdb.DuckDBConnection;
 
 /**
  * Writes the derived tables of newly loaded events — the Segment-style tables ({@link
- * SegmentTables}) and the Snowplow per-schema tables ({@link SnowplowTables}) — inside the caller's
- * transaction, so they commit (or roll back) with the {@code events} rows and the offsets. Per batch
+ * SegmentTables}), the Snowplow per-schema tables ({@link SnowplowTables}) and the tables the
+ * configuration declares ({@link DeclaredTables}) — inside the caller's transaction, so they commit (or roll back) with the {@code events} rows and the offsets. Per batch
  * and per table: schema changes first (DDL is transactional in DuckDB), then one appender into a
  * temporary staging table and one {@code INSERT … SELECT}; never a statement per event. After a
  * rollback {@link #reset} must be called: the column shapes it keeps would be ahead of the database.
  */
-final class SegmentTableWriter {
+final class DerivedTableWriter {
   private static final String STAGE = "_tributary_stage_";
 
   private final int maxColumns;
   private final boolean segment;
   private final SnowplowTables snowplow;
+  private final DeclaredTables declared;
+  private final Set<String> declaredNames;
+  private final String discardsTable;
   private Connection conn;
   /** Columns of tables in the database, by table; read once per connection (or after a reset). */
   private Map<String, Map<String, ColumnType>> stored;
@@ -52,14 +57,24 @@ final class SegmentTableWriter {
   /**
    * @param segment whether to write the Segment-style tables
    * @param snowplow the Snowplow tables to write, or null for none
+   * @param declared the declared tables to write (none: an empty one)
+   * @param discardsTable where values that do not fit go ({@code discards}; a rebuild uses its own)
    */
-  SegmentTableWriter(int maxColumns, boolean segment, SnowplowTables snowplow) {
+  DerivedTableWriter(int maxColumns, boolean segment, SnowplowTables snowplow,
+      DeclaredTables declared, String discardsTable) {
     if (maxColumns < 20) {
       throw new IllegalArgumentException("maxColumns must be at least 20: " + maxColumns);
     }
     this.maxColumns = maxColumns;
     this.segment = segment;
     this.snowplow = snowplow;
+    this.declared = declared;
+    this.declaredNames = declared.names();
+    this.discardsTable = discardsTable;
+  }
+
+  DerivedTableWriter(int maxColumns, boolean segment, SnowplowTables snowplow) {
+    this(maxColumns, segment, snowplow, new DeclaredTables(List.of()), SegmentTables.DISCARDS);
   }
 
   /** Creates the tables with fixed names if missing, so they can be queried before any event. */
@@ -82,8 +97,12 @@ final class SegmentTableWriter {
   /** A fitted row waiting for its table's final columns. */
   private record Staged(Object[] event, DerivedRow row, Map<String, Object> values) {}
 
-  /** Writes the derived rows of {@code events} (new events only, values by EventField ordinal). */
-  void write(DuckDBConnection conn, List<Object[]> events) throws SQLException {
+  /**
+   * Writes the derived rows of {@code events} (new events only, values by EventField ordinal).
+   *
+   * @return how many rows it wrote (all tables, {@code users} and discards left out)
+   */
+  int write(DuckDBConnection conn, List<Object[]> events) throws SQLException {
     if (conn != this.conn) {
       reset();
       this.conn = conn;
@@ -102,14 +121,16 @@ final class SegmentTableWriter {
         TableShape.Fitted fitted = shape.fit(row.fields());
         byTable.computeIfAbsent(row.table().name(), t -> new ArrayList<>())
             .add(new Staged(event, row, fitted.values()));
-        for (Discard d : fitted.discards()) {
-          discards.add(new Object[] {d.table(), d.column(), d.value(), d.reason(),
-              event[EventField.EVENT_ID.ordinal()], event[EventField.RECEIVED_AT.ordinal()]});
+        for (List<Discard> ds : List.of(row.discards(), fitted.discards())) {
+          for (Discard d : ds) {
+            discards.add(new Object[] {d.table(), d.column(), d.value(), d.reason(),
+                event[EventField.EVENT_ID.ordinal()], event[EventField.RECEIVED_AT.ordinal()]});
+          }
         }
       }
     }
-    if (byTable.isEmpty()) {
-      return;
+    if (byTable.isEmpty() && discards.isEmpty()) {
+      return 0;
     }
     boolean identified = byTable.containsKey(SegmentTables.IDENTIFIES.name());
     if (identified) {
@@ -134,20 +155,25 @@ final class SegmentTableWriter {
         st.execute("DELETE FROM " + quote(STAGE + table));
       }
     }
+    return byTable.values().stream().mapToInt(List::size).sum();
   }
 
   private List<DerivedRow> rows(Object[] event) {
     Function<EventField, Object> values = f -> event[f.ordinal()];
-    List<DerivedRow> rows = segment ? SegmentTables.rows(values) : List.of();
-    if (snowplow == null) {
-      return rows;
+    List<DerivedRow> rows = segment ? SegmentTables.rows(values, declaredNames) : List.of();
+    rows = concat(rows, snowplow == null ? List.of() : snowplow.rows(values));
+    return concat(rows, declared.isEmpty() ? List.of() : declared.rows(values));
+  }
+
+  private static List<DerivedRow> concat(List<DerivedRow> a, List<DerivedRow> b) {
+    if (b.isEmpty()) {
+      return a;
     }
-    List<DerivedRow> more = snowplow.rows(values);
-    if (rows.isEmpty()) {
-      return more;
+    if (a.isEmpty()) {
+      return b;
     }
-    List<DerivedRow> all = new ArrayList<>(rows);
-    all.addAll(more);
+    List<DerivedRow> all = new ArrayList<>(a);
+    all.addAll(b);
     return all;
   }
 
@@ -213,7 +239,7 @@ final class SegmentTableWriter {
       throws SQLException {
     Map<String, ColumnType> columns =
         withoutLoadedAt(SegmentTables.DISCARDS_TABLE.fixedColumns());
-    String stage = stage(st, SegmentTables.DISCARDS, columns);
+    String stage = stage(st, discardsTable, columns);
     try (DuckDBAppender a = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, stage)) {
       for (Object[] row : rows) {
         a.beginRow();
@@ -225,7 +251,7 @@ final class SegmentTableWriter {
       }
       a.flush();
     }
-    st.execute("INSERT INTO " + quote(SegmentTables.DISCARDS) + " BY NAME"
+    st.execute("INSERT INTO " + quote(discardsTable) + " BY NAME"
         + " SELECT *, now()::TIMESTAMP AS loaded_at FROM " + quote(stage));
     st.execute("DELETE FROM " + quote(stage));
   }
@@ -273,7 +299,7 @@ final class SegmentTableWriter {
             LinkedHashMap::new));
   }
 
-  private static String columnList(Map<String, ColumnType> columns, boolean required) {
+  static String columnList(Map<String, ColumnType> columns, boolean required) {
     return columns.entrySet().stream()
         .map(e -> quote(e.getKey()) + " " + e.getValue().sql()
             + (required && e.getKey().equals("loaded_at") ? " NOT NULL" : ""))
