@@ -10,7 +10,6 @@ import io.tributary.lake.LakeStore;
 import io.tributary.warehouse.DeclaredTableRebuild;
 import io.tributary.warehouse.DuckDbWarehouse;
 import io.tributary.warehouse.EventLoader;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -59,20 +58,8 @@ final class LakeReplayApi implements ApiHandler, AutoCloseable {
 
   @Override
   public ApiResponse handle(ApiRequest request) {
-    if (!auth.authorized(request.authorization())) {
-      return AdminAuth.unauthorized();
-    }
-    if (!request.method().equals("POST")) {
-      return AdminAuth.error(405, "use POST");
-    }
-    JsonNode body;
-    try {
-      body = request.body().length == 0 ? Json.MAPPER.createObjectNode()
-          : Json.MAPPER.readTree(request.body());
-    } catch (IOException e) {
-      return AdminAuth.error(400, "body is not valid JSON: " + e.getMessage());
-    }
-    return request.path().endsWith("/status") ? status(body) : start(body);
+    return auth.post(request, body ->
+        request.path().endsWith("/status") ? status(body) : start(body));
   }
 
   private synchronized ApiResponse start(JsonNode body) {

@@ -10,7 +10,6 @@ import io.tributary.core.TributaryException;
 import io.tributary.enrich.ReplayProgress;
 import io.tributary.warehouse.BadRowReader;
 import io.tributary.warehouse.DuckDbWarehouse;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -48,19 +47,8 @@ final class ReplayApi implements ApiHandler {
 
   @Override
   public ApiResponse handle(ApiRequest request) {
-    if (!auth.authorized(request.authorization())) {
-      return AdminAuth.unauthorized();
-    }
-    if (!request.method().equals("POST")) {
-      return AdminAuth.error(405, "use POST");
-    }
-    JsonNode body;
-    try {
-      body = request.body().length == 0 ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(request.body());
-    } catch (IOException e) {
-      return AdminAuth.error(400, "body is not valid JSON: " + e.getMessage());
-    }
-    return request.path().endsWith("/status") ? status(body) : replay(body);
+    return auth.post(request, body ->
+        request.path().endsWith("/status") ? status(body) : replay(body));
   }
 
   private ApiResponse replay(JsonNode body) {
