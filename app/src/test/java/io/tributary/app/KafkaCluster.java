@@ -19,6 +19,7 @@ import org.apache.kafka.common.Uuid;
  */
 final class KafkaCluster implements AutoCloseable {
   private final List<Process> nodes = new ArrayList<>();
+  private final List<ProcessBuilder> launchers = new ArrayList<>();
   private final List<Integer> brokerPorts = new ArrayList<>();
 
   private KafkaCluster() {}
@@ -44,7 +45,9 @@ final class KafkaCluster implements AutoCloseable {
             String.valueOf(i + 1), nodeDir.resolve("log").toString(), clusterId,
             String.valueOf(cluster.brokerPorts.get(i)), String.valueOf(controllerPorts.get(i)), voters);
         pb.redirectErrorStream(true);
-        pb.redirectOutput(dir.resolve("node-" + (i + 1) + ".log").toFile());
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("node-" + (i + 1) + ".log")
+            .toFile()));
+        cluster.launchers.add(pb);
         cluster.nodes.add(pb.start());
       }
       cluster.awaitBrokers(n);
@@ -80,6 +83,15 @@ final class KafkaCluster implements AutoCloseable {
     if (!p.waitFor(30, TimeUnit.SECONDS)) {
       throw new AssertionError("kafka node " + (i + 1) + " did not die within 30 s of SIGKILL");
     }
+  }
+
+  /** Starts a killed node again on its ports and log dir, and waits until all nodes are back. */
+  void restart(int i) throws Exception {
+    if (nodes.get(i).isAlive()) {
+      throw new IllegalStateException("kafka node " + (i + 1) + " is running");
+    }
+    nodes.set(i, launchers.get(i).start());
+    awaitBrokers(nodes.size());
   }
 
   @Override

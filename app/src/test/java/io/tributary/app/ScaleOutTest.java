@@ -28,60 +28,43 @@ import org.junit.jupiter.api.io.TempDir;
  * role, each its own process: two collectors, two enrichers, two archivers sharing one lake, and two
  * loaders on one DuckDB file (one active, one hot standby). Under load through both collectors, one
  * instance of each role and one Kafka node are SIGKILLed. Every acknowledged event must then be in
- * {@code events} exactly once and in the raw lake, and every stage's lag must return to zero.
+ * {@code events} exactly once and in the raw lake, and every stage's lag must return to zero. With
+ * {@code -Preliability-heavy}, five rounds: the killed processes and node restart between rounds,
+ * and each round kills the other instance of each role and the next node.
  */
 class ScaleOutTest {
-  @TempDir Path dir;
+  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) Path dir;
+
+  /** Rounds of kills: 1 in {@code mvn verify}, more with {@code -Preliability-heavy}. */
+  private static final int ROUNDS = Integer.getInteger("tributary.test.scaleout.rounds", 1);
+  private static final List<String> ROLES = List.of("collector", "enricher", "archiver", "loader");
+
+  private final Map<String, ChildTributary> running = new LinkedHashMap<>();
 
   @Test
   void losingOneInstanceOfEveryRoleAndOneBrokerLosesAndDuplicatesNothing() throws Exception {
     Path shared = dir.resolve("shared");
-    Map<String, ChildTributary> running = new LinkedHashMap<>();
     try (KafkaCluster kafka = KafkaCluster.start(dir.resolve("kafka"), 3)) {
       try {
         // The loaders first: the one that starts first holds the file; the other waits.
-        running.put("loader-1", start("loader-1", "loader", kafka, shared));
-        running.put("loader-2", start("loader-2", "loader", kafka, shared));
-        List<String> others = List.of("collector-1", "collector-2", "enricher-1", "enricher-2",
-            "archiver-1", "archiver-2");
-        Map<String, ChildTributary> launched = new LinkedHashMap<>();
-        for (String name : others) {
-          launched.put(name, launch(name, name.substring(0, name.indexOf('-')), kafka, shared));
-        }
-        for (Map.Entry<String, ChildTributary> e : launched.entrySet()) {
-          e.getValue().waitHealthy();
-          running.put(e.getKey(), e.getValue());
-        }
+        running.put("loader-1", start("loader-1", kafka, shared));
+        running.put("loader-2", start("loader-2", kafka, shared));
+        startAll(List.of("collector-1", "collector-2", "enricher-1", "enricher-2", "archiver-1",
+            "archiver-2"), kafka, shared);
         assertThat(check(running.get("loader-2"), "loader-lock")).contains("standby");
         assertThat(TestTributary.query(running.get("loader-2").port(), ADMIN_TOKEN, "select 1")
             .statusCode()).as("a standby loader sends queries to the active one").isEqualTo(503);
         assertTopicsReplicated(kafka);
 
         Set<String> acked = new HashSet<>();
-        try (AckingLoad viaFirst = new AckingLoad(running.get("collector-1").port(), "c1", 2, 50, 5);
-            AckingLoad viaSecond = new AckingLoad(running.get("collector-2").port(), "c2", 2, 50, 5)) {
-          await().atMost(120, TimeUnit.SECONDS).until(() ->
-              viaFirst.acked().size() >= 2_000 && viaSecond.acked().size() >= 2_000);
-
-          for (String victim : List.of("collector-1", "enricher-1", "archiver-1", "loader-1")) {
-            running.remove(victim).kill();
+        for (int round = 0; round < ROUNDS; round++) {
+          acked.addAll(killOneOfEachUnderLoad(round, kafka));
+          if (round + 1 < ROUNDS) {
+            restartKilled(round, kafka, shared);
           }
-          kafka.kill(2);
-          viaFirst.close();
-          acked.addAll(viaFirst.acked());
-
-          int before = viaSecond.acked().size();
-          await().atMost(120, TimeUnit.SECONDS).until(() -> viaSecond.acked().size() >= before + 3_000);
-          viaSecond.close();
-          // close() waited for the requests in flight, so these are every acknowledged id.
-          acked.addAll(viaSecond.acked());
-          System.out.printf("scale-out load: via collector-1 (killed) %s; via collector-2 %s%n",
-              viaFirst.summary(), viaSecond.summary());
         }
-        ChildTributary loader = running.get("loader-2");
-        await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-            .until(() -> !check(loader, "loader-lock").contains("standby"));
-        Set<String> all = new HashSet<>(acked);
+        ChildTributary loader = running.get(activeLoader());
+        Set<String> all = Set.copyOf(acked);
         await().atMost(180, TimeUnit.SECONDS).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
             .until(() -> eventIds(loader).containsAll(all));
         assertThat(count(loader, "select count(*) - count(distinct event_id) from events"))
@@ -89,15 +72,22 @@ class ScaleOutTest {
         await().atMost(120, TimeUnit.SECONDS).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
             .until(() -> StoredEvents.readLake(shared.resolve("lake/raw")).lakeMessageIds()
                 .containsAll(all));
-        for (String[] stage : new String[][] {{"enricher-2", "enrich"}, {"archiver-2", "archiver-raw"},
-            {"loader-2", "loader"}}) {
-          await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-              .until(() -> TestTributary.stageLag(running.get(stage[0]).port(), stage[1]) == 0);
-        }
         assertThat(StoredEvents.readLake(shared.resolve("lake/raw")).lakeDuplicateRawIds())
             .as("raw records archived twice").isZero();
-        System.out.printf("scale-out: %d acknowledged events, all loaded once and archived%n",
-            all.size());
+        for (String name : running.keySet()) {
+          String stage = name.startsWith("enricher") ? "enrich"
+              : name.startsWith("archiver") ? "archiver-raw"
+              : name.equals(activeLoader()) ? "loader" : null;
+          if (stage != null) {
+            await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .alias(name + " " + stage + " lag back to 0 (or no partitions)")
+                .until(() -> check(running.get(name), stage), d -> d.contains("lag 0")
+                    || d.contains("waiting for partitions"));
+          }
+        }
+        System.out.printf("scale-out: %d round(s), %d acknowledged events, all loaded once and "
+            + "archived%n", ROUNDS, all.size());
       } finally {
         for (ChildTributary child : running.values()) {
           child.stop();
@@ -106,15 +96,87 @@ class ScaleOutTest {
     }
   }
 
-  private ChildTributary start(String name, String roles, KafkaCluster kafka, Path shared)
-      throws Exception {
-    ChildTributary child = launch(name, roles, kafka, shared);
+  /**
+   * Load through both collectors; SIGKILL instance {@code round % 2 + 1} of the collector, enricher
+   * and archiver, the active loader, and Kafka node {@code round % 3 + 1}; load on through the
+   * surviving collector. Returns every acknowledged id.
+   */
+  private Set<String> killOneOfEachUnderLoad(int round, KafkaCluster kafka) throws Exception {
+    String victim = "-" + (round % 2 + 1);
+    String survivor = "-" + (2 - round % 2);
+    Set<String> acked = new HashSet<>();
+    try (AckingLoad doomed = new AckingLoad(running.get("collector" + victim).port(),
+            "r" + round + "c" + victim, 2, 50, 5);
+        AckingLoad surviving = new AckingLoad(running.get("collector" + survivor).port(),
+            "r" + round + "c" + survivor, 2, 50, 5)) {
+      await().atMost(120, TimeUnit.SECONDS).until(() ->
+          doomed.acked().size() >= 2_000 && surviving.acked().size() >= 2_000);
+      String loader = activeLoader();
+      for (String role : List.of("collector", "enricher", "archiver")) {
+        running.remove(role + victim).kill();
+      }
+      running.remove(loader).kill();
+      kafka.kill(round % 3);
+      doomed.close();
+      acked.addAll(doomed.acked());
+
+      int before = surviving.acked().size();
+      await().atMost(120, TimeUnit.SECONDS).until(() -> surviving.acked().size() >= before + 3_000);
+      surviving.close();
+      // close() waited for the requests in flight, so these are every acknowledged id.
+      acked.addAll(surviving.acked());
+      System.out.printf("scale-out round %d: via collector%s (killed) %s; via collector%s %s%n",
+          round, victim, doomed.summary(), survivor, surviving.summary());
+    }
+    String standby = running.containsKey("loader-1") ? "loader-1" : "loader-2";
+    await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+        .until(() -> !check(running.get(standby), "loader-lock").contains("standby"));
+    return acked;
+  }
+
+  private void restartKilled(int round, KafkaCluster kafka, Path shared) throws Exception {
+    kafka.restart(round % 3);
+    List<String> names = new ArrayList<>();
+    for (String role : ROLES) {
+      for (String n : List.of(role + "-1", role + "-2")) {
+        if (!running.containsKey(n)) {
+          names.add(n);
+        }
+      }
+    }
+    startAll(names, kafka, shared);
+  }
+
+  private void startAll(List<String> names, KafkaCluster kafka, Path shared) throws Exception {
+    Map<String, ChildTributary> launched = new LinkedHashMap<>();
+    for (String name : names) {
+      launched.put(name, launch(name, kafka, shared));
+    }
+    for (Map.Entry<String, ChildTributary> e : launched.entrySet()) {
+      e.getValue().waitHealthy();
+      running.put(e.getKey(), e.getValue());
+    }
+  }
+
+  /** The loader that holds the DuckDB file (the other is a standby, or dead). */
+  private String activeLoader() {
+    for (String name : List.of("loader-1", "loader-2")) {
+      ChildTributary loader = running.get(name);
+      if (loader != null && check(loader, "loader-lock").startsWith("this process holds")) {
+        return name;
+      }
+    }
+    throw new AssertionError("no active loader among " + running.keySet());
+  }
+
+  private ChildTributary start(String name, KafkaCluster kafka, Path shared) throws Exception {
+    ChildTributary child = launch(name, kafka, shared);
     child.waitHealthy();
     return child;
   }
 
-  private ChildTributary launch(String name, String roles, KafkaCluster kafka, Path shared)
-      throws Exception {
+  private ChildTributary launch(String name, KafkaCluster kafka, Path shared) throws Exception {
+    String roles = name.substring(0, name.indexOf('-'));
     int port = ChildTributary.freePort();
     Path home = dir.resolve(name);
     Files.createDirectories(home);
