@@ -98,8 +98,11 @@ public final class EnrichedTable {
     if (catalog instanceof SupportsNamespaces namespaces && !namespaces.namespaceExists(id.namespace())) {
       try {
         namespaces.createNamespace(id.namespace());
-      } catch (AlreadyExistsException raced) {
-        // another archiver created it first
+      } catch (RuntimeException e) {
+        // Another archiver may have created it first (JDBC catalogs report that as a SQL error).
+        if (!namespaces.namespaceExists(id.namespace())) {
+          throw e;
+        }
       }
     }
     Schema schema = schema();
@@ -113,8 +116,11 @@ public final class EnrichedTable {
       Table table = builder.create();
       LOG.info("created Iceberg table {} at {}", id, table.location());
       return table;
-    } catch (AlreadyExistsException raced) {
-      return catalog.loadTable(id);
+    } catch (RuntimeException e) {
+      if (e instanceof AlreadyExistsException || catalog.tableExists(id)) {
+        return catalog.loadTable(id); // another archiver created it first
+      }
+      throw e;
     }
   }
 
