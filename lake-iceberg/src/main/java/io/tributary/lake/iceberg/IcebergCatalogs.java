@@ -23,7 +23,8 @@ public final class IcebergCatalogs {
   public static Catalog open(String name, Map<String, String> properties) {
     try {
       return CatalogUtil.buildIcebergCatalog(name, properties, null);
-    } catch (IllegalArgumentException | NullPointerException | IllegalStateException e) {
+    } catch (IllegalArgumentException | NullPointerException | IllegalStateException
+        | UnsupportedOperationException e) {
       throw new ConfigException("cannot open the Iceberg catalog (" + safe(properties) + "): "
           + e.getMessage(), e);
     }
