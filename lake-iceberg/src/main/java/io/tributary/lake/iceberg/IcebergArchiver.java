@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.OverwriteFiles;
@@ -24,6 +26,7 @@ import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.util.ThreadPools;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +63,15 @@ public final class IcebergArchiver implements PartitionedSink, HealthCheck {
   private final AtomicLong committedRows = new AtomicLong();
   private final AtomicLong commits = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
+  /**
+   * Reads and writes manifests during commits. Iceberg's shared worker pool is shut down by its own
+   * JVM shutdown hook, which failed the final commit of a graceful stop (run from a shutdown hook).
+   */
+  private final ExecutorService commitPool = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "tributary-iceberg-manifests");
+    t.setDaemon(true);
+    return t;
+  });
   /** Runs between the offset check and the commit; tests put a competing commit there. */
   Runnable afterCheck = () -> { };
 
@@ -87,6 +99,9 @@ public final class IcebergArchiver implements PartitionedSink, HealthCheck {
     this.location = location;
     this.settings = settings;
     this.clock = clock;
+    // Iceberg's ThreadPools registers a JVM shutdown hook when first used; first used during a
+    // shutdown (the final commit of a graceful stop) it fails to initialise. Use it now.
+    ThreadPools.getWorkerPool();
   }
 
   @Override
@@ -189,7 +204,8 @@ public final class IcebergArchiver implements PartitionedSink, HealthCheck {
     for (int attempt = 1; ; attempt++) {
       Snapshot checked = checkStillOwned(withRows);
       afterCheck.run();
-      OverwriteFiles append = table.newOverwrite();
+      OverwriteFiles append = table.newOverwrite().scanManifestsWith(commitPool)
+          .writeManifestsWith(commitPool, 1);
       written.forEach(append::addFile);
       if (checked != null) {
         append.validateFromSnapshot(checked.snapshotId());
@@ -283,5 +299,6 @@ public final class IcebergArchiver implements PartitionedSink, HealthCheck {
     if (files != null) {
       files.abort();
     }
+    commitPool.shutdown();
   }
 }
