@@ -136,6 +136,9 @@ public final class ConfigLoader {
     check(c.lake().flushRecords() > 0, "lake.flush_records must be positive");
     check(c.lake().flushBytes() > 0, "lake.flush_bytes must be positive");
     validateLake(c.lake());
+    TributaryConfig.Iceberg ice = c.lake().iceberg();
+    check(ice.commitSeconds() > 0, "lake.iceberg.commit_seconds must be positive, not " + ice.commitSeconds());
+    check(ice.commitRecords() > 0, "lake.iceberg.commit_records must be positive, not " + ice.commitRecords());
     check(c.storage().minFreeMb() >= 0, "storage.min_free_mb must be 0 or more");
     check(c.enrich().threads() >= 0, "enrich.threads must be 0 (one per core) or more");
     check(c.warehouse().batchMaxEvents() > 0, "warehouse.batch_max_events must be positive");

@@ -12,10 +12,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code tributary run | query}. */
+/** {@code tributary run | query | replay | bench | lake}. */
 @Command(name = "tributary", mixinStandardHelpOptions = true, version = "tributary 0.1.0",
     description = "Self-hostable event data platform: collect, queue, archive and load events.",
-    subcommands = {Main.Run.class, Main.Query.class, Main.Replay.class, Main.Bench.class})
+    subcommands = {Main.Run.class, Main.Query.class, Main.Replay.class, Main.Bench.class,
+        LakeCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

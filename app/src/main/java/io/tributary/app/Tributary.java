@@ -27,6 +27,9 @@ import io.tributary.lake.LocalLakeStore;
 import io.tributary.lake.s3.S3LakeSettings;
 import io.tributary.lake.s3.S3LakeStore;
 import io.tributary.lake.RawArchiver;
+import io.tributary.lake.iceberg.EnrichedTable;
+import io.tributary.lake.iceberg.IcebergArchiver;
+import io.tributary.lake.iceberg.IcebergCatalogs;
 import io.tributary.warehouse.DuckDbWarehouse;
 import io.tributary.warehouse.EventLoader;
 import io.tributary.warehouse.LoaderSettings;
@@ -174,6 +177,9 @@ public final class Tributary implements AutoCloseable {
         stage("archiver-" + kind, clientProps, k, kind.equals("raw") ? k.rawTopic() : k.badTopic(),
             archiver, instanceId);
       }
+      if (lake.iceberg().enabled()) {
+        startIcebergArchiver(config, clientProps, instanceId, clock);
+      }
     }
 
     RawSink gatedSink = null;
@@ -261,6 +267,20 @@ public final class Tributary implements AutoCloseable {
         k.badTopic(), w.batchMaxEvents(), loadDelay), clock);
     stage("bad-loader", clientProps, k, k.badTopic(), badLoader, instanceId);
     healthChecks.addAll(List.of(loader, badLoader));
+  }
+
+  private void startIcebergArchiver(TributaryConfig config, Properties clientProps, String instanceId,
+      Clock clock) {
+    org.apache.iceberg.catalog.Catalog catalog = IcebergWiring.catalog(config);
+    if (catalog instanceof AutoCloseable closeable) {
+      resources.push(closeable);
+    }
+    IcebergArchiver archiver = IcebergWiring.archiver(config, catalog, clock);
+    LOG.info("enriched lake: Iceberg table {} in catalog {}", EnrichedTable.ID,
+        IcebergCatalogs.safe(IcebergWiring.catalogProperties(config)));
+    stage("archiver-enriched", clientProps, config.kafka(), config.kafka().enrichedTopic(), archiver,
+        instanceId);
+    healthChecks.add(archiver);
   }
 
   /** The configured lake: a local directory, or a bucket (credentials from config or the AWS chain). */

@@ -30,7 +30,7 @@ public record TributaryConfig(
     dataDir = dataDir == null ? "./data" : dataDir;
     http = http == null ? new Http(null, null, null, null, null, null, null, null, null, null) : http;
     kafka = kafka == null ? new Kafka(null, null, null, null, null, null, null, null) : kafka;
-    lake = lake == null ? new Lake(null, null, null, null, null, null) : lake;
+    lake = lake == null ? new Lake(null, null, null, null, null, null, null) : lake;
     warehouse = warehouse == null ? new Warehouse(null, null, null, null, null, null, null, null) : warehouse;
     query = query == null ? new Query(null) : query;
     sources = sources == null ? List.of() : List.copyOf(sources);
@@ -280,13 +280,39 @@ public record TributaryConfig(
       S3 s3,
       @JsonProperty("flush_seconds") Integer flushSeconds,
       @JsonProperty("flush_records") Integer flushRecords,
-      @JsonProperty("flush_bytes") Long flushBytes) {
+      @JsonProperty("flush_bytes") Long flushBytes,
+      Iceberg iceberg) {
     public Lake {
       store = store == null ? "local" : store;
+      iceberg = iceberg == null ? new Iceberg(null, null, null, null) : iceberg;
       s3 = s3 == null ? new S3(null, null, null, null, null, null, null) : s3;
       flushSeconds = flushSeconds == null ? 60 : flushSeconds;
       flushRecords = flushRecords == null ? 100_000 : flushRecords;
       flushBytes = flushBytes == null ? 128L * 1024 * 1024 : flushBytes;
+    }
+  }
+
+  /**
+   * The enriched lake: an Iceberg table {@code lake.enriched} written by the archiver role. {@code
+   * catalog} holds Iceberg catalog properties passed through as they are ({@code type}, {@code uri},
+   * {@code warehouse}, ...); empty means a JDBC catalog in {@code <data_dir>/iceberg-catalog.sqlite}.
+   */
+  public record Iceberg(
+      Boolean enabled,
+      @JsonProperty("commit_seconds") Integer commitSeconds,
+      @JsonProperty("commit_records") Integer commitRecords,
+      Map<String, String> catalog) {
+    public Iceberg {
+      enabled = enabled == null ? Boolean.TRUE : enabled;
+      commitSeconds = commitSeconds == null ? 60 : commitSeconds;
+      commitRecords = commitRecords == null ? 100_000 : commitRecords;
+      catalog = catalog == null ? Map.of() : Map.copyOf(catalog);
+    }
+
+    @Override
+    public String toString() {
+      return "Iceberg[enabled=" + enabled + ", commit_seconds=" + commitSeconds + ", commit_records="
+          + commitRecords + ", catalog=" + io.tributary.lake.iceberg.IcebergCatalogs.safe(catalog) + "]";
     }
   }
 

@@ -76,6 +76,10 @@ class ConfigLoaderTest {
     assertThat(l.flushBytes()).isEqualTo(134_217_728L);
     assertThat(l.store()).isEqualTo("local");
     assertThat(l.s3()).isEqualTo(new TributaryConfig.S3(null, "lake", null, null, false, null, null));
+    assertThat(l.iceberg().enabled()).isTrue();
+    assertThat(l.iceberg().commitSeconds()).isEqualTo(60);
+    assertThat(l.iceberg().commitRecords()).isEqualTo(100_000);
+    assertThat(l.iceberg().catalog()).isEmpty();
 
     TributaryConfig.Warehouse w = c.warehouse();
     assertThat(w.path()).isNull();
@@ -183,7 +187,8 @@ class ConfigLoaderTest {
         Map.of("compression.type", "zstd", "linger.ms", "5"));
 
     assertThat(c.lake()).isEqualTo(new TributaryConfig.Lake("local", "/lake",
-        new TributaryConfig.S3(null, "lake", null, null, false, null, null), 10, 500, 10_000_000_000L));
+        new TributaryConfig.S3(null, "lake", null, null, false, null, null), 10, 500, 10_000_000_000L,
+        new TributaryConfig.Iceberg(null, null, null, null)));
     assertThat(c.lakePath()).isEqualTo(Path.of("/lake"));
     assertThat(c.warehouse()).isEqualTo(new TributaryConfig.Warehouse("/wh/events.duckdb", 1000, 250, 24, 300, true, true, List.of()));
     assertThat(c.warehousePath()).isEqualTo(Path.of("/wh/events.duckdb"));

@@ -48,4 +48,22 @@ class DocsTest {
       assertThat(doc).contains("`" + variable + "`");
     }
   }
+
+  @Test
+  void configurationDocHasARowForEveryIcebergKey() throws Exception {
+    String doc = Files.readString(DOCS.resolve("configuration.md"));
+    for (var c : TributaryConfig.Iceberg.class.getRecordComponents()) {
+      var json = c.getAccessor().getDeclaringClass().getDeclaredField(c.getName())
+          .getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+      String key = "lake.iceberg." + (json != null ? json.value() : c.getName());
+      assertThat(doc).as("docs/configuration.md row for %s", key).contains("| `" + key + "` |");
+    }
+  }
+
+  @Test
+  void lakeDocShowsTheCommandAndTheDuckDbOption() throws Exception {
+    String doc = Files.readString(DOCS.resolve("lake.md"));
+    assertThat(doc).contains("bin/tributary lake files --table enriched")
+        .contains("hive_partitioning = false");
+  }
 }

@@ -40,7 +40,8 @@ class RolesTest {
         assertThat(checks(collector)).containsExactlyInAnyOrder("disk", "raw-topic");
         assertThat(checks(enricher1)).containsExactlyInAnyOrder("disk", "enrich", "enrichment");
         assertThat(checks(loader)).containsExactlyInAnyOrder("disk", "raw-topic", "loader",
-            "warehouse", "bad-loader", "bad-rows", "archiver-raw", "archiver-bad", "loader-lock");
+            "warehouse", "bad-loader", "bad-rows", "archiver-raw", "archiver-bad", "archiver-enriched",
+            "archiver-iceberg", "loader-lock");
 
         HttpResponse<String> notHere = TestTributary.post(loader.port(), "/v1/track", WRITE_KEY,
             track("nowhere"));

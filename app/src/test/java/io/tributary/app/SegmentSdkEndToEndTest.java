@@ -160,7 +160,8 @@ class SegmentSdkEndToEndTest {
     List<String> names = new ArrayList<>();
     TestTributary.JSON.readTree(ready.body()).get("checks").fieldNames().forEachRemaining(names::add);
     assertThat(names).containsExactlyInAnyOrder("disk", "broker", "raw-topic", "enrich", "enrichment", "loader",
-        "warehouse", "bad-loader", "bad-rows", "archiver-raw", "archiver-bad");
+        "warehouse", "bad-loader", "bad-rows", "archiver-raw", "archiver-bad", "archiver-enriched",
+        "archiver-iceberg");
   }
 
   private static boolean lakeHas(Path lake, String text) throws Exception {

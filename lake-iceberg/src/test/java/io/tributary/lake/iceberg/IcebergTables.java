@@ -1,0 +1,58 @@
+package io.tributary.lake.iceberg;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+
+/** Test helpers: a local catalog like Tributary's default one, and the table read back with Iceberg's own reader. */
+public final class IcebergTables {
+  private IcebergTables() {}
+
+  /** The properties of a JDBC catalog in a SQLite file under {@code dir}, with the warehouse there too. */
+  public static Map<String, String> localCatalog(Path dir) {
+    return Map.of(
+        "type", "jdbc",
+        "uri", "jdbc:sqlite:" + dir.resolve("catalog.sqlite").toAbsolutePath(),
+        "warehouse", dir.resolve("lake").toAbsolutePath().toString(),
+        IcebergCatalogs.IO_IMPL, LocalFileIO.class.getName());
+  }
+
+  public static Catalog open(Path dir) {
+    return IcebergCatalogs.open("test", localCatalog(dir));
+  }
+
+  /** Every row of the table's current snapshot, read with IcebergGenerics. */
+  public static List<Record> rows(Table table) {
+    table.refresh();
+    List<Record> rows = new ArrayList<>();
+    try (CloseableIterable<Record> all = IcebergGenerics.read(table).build()) {
+      all.forEach(r -> rows.add(r.copy()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return rows;
+  }
+
+  /** The {@code event_id} of every row. */
+  public static List<String> eventIds(Table table) {
+    return rows(table).stream().map(r -> (String) r.getField("event_id")).toList();
+  }
+
+  public static void close(Catalog catalog) {
+    if (catalog instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+}
