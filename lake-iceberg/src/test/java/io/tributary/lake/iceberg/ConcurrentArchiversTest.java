@@ -34,8 +34,13 @@ class ConcurrentArchiversTest {
     catalogs.forEach(IcebergTables::close);
   }
 
+  /** Each archiver's own catalog client, as separate processes would have. */
+  Catalog newCatalogClient() {
+    return IcebergTables.open(dir);
+  }
+
   IcebergArchiver archiver(int commitRecords) {
-    Catalog catalog = IcebergTables.open(dir);
+    Catalog catalog = newCatalogClient();
     catalogs.add(catalog);
     return new IcebergArchiver(catalog, EnrichedTable.ID, null, new IcebergSettings(
         IcebergArchiverTest.TOPIC, commitRecords, Duration.ofMinutes(1)), Clock.systemUTC());
