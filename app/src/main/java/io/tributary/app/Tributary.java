@@ -84,6 +84,13 @@ public final class Tributary implements AutoCloseable {
           + "kafka.bootstrap: the processes of a split deployment share a Kafka cluster; without "
           + "one, run every role in one process (no --roles)");
     }
+    if (!roles.containsAll(EnumSet.allOf(Role.class)) && roles.contains(Role.ARCHIVER)
+        && config.lake().iceberg().enabled() && config.lake().iceberg().catalog().isEmpty()) {
+      // Each process would keep its own SQLite catalog of the same table location.
+      throw new ConfigException("the archiver of a split deployment needs a shared Iceberg catalog"
+          + " for the enriched lake: set lake.iceberg.catalog (e.g. type: jdbc with a PostgreSQL"
+          + " uri, or type: rest; see docs/lake.md), or lake.iceberg.enabled: false");
+    }
     long started = System.nanoTime();
     Tributary t = new Tributary();
     try {

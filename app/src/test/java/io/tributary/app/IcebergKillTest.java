@@ -3,24 +3,15 @@ package io.tributary.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.tributary.lake.iceberg.EnrichedTable;
-import io.tributary.lake.iceberg.IcebergTables;
-import io.tributary.lake.iceberg.LakeFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,37 +56,16 @@ class IcebergKillTest {
     last.stop();
     Files.writeString(config, killed);
 
-    TributaryConfig c = ConfigLoader.load(config, Map.of(), Map.of());
-    Catalog catalog = IcebergWiring.catalog(c);
-    try {
-      Table table = catalog.loadTable(EnrichedTable.ID);
-      List<Record> rows = IcebergTables.rows(table);
-      Map<Integer, TreeSet<Long>> offsets = new TreeMap<>();
-      long duplicateOffsets = 0;
-      Set<String> ids = new HashSet<>();
-      for (Record r : rows) {
-        ids.add((String) r.getField("event_id"));
-        if (!offsets.computeIfAbsent((Integer) r.getField("_kafka_partition"), p -> new TreeSet<>())
-            .add((Long) r.getField("_kafka_offset"))) {
-          duplicateOffsets++;
-        }
-      }
-      System.out.printf("iceberg kill test (seed %d): %d kills, %d events acknowledged, %d rows in "
-          + "%d live files, %d parquet files on disk, %d snapshots%n", seed, KILLS, acked.size(),
-          rows.size(), LakeFiles.list(table).size(), parquetFiles(dir.resolve("data/lake/enriched")),
-          table.history().size());
-      assertThat(duplicateOffsets).as("topic offsets archived twice").isZero();
-      offsets.forEach((partition, archived) -> assertThat(archived.last() + 1)
-          .as("partition %d: offsets 0..%d all archived, no gap", partition, archived.last())
-          .isEqualTo(archived.size()));
-      Set<String> missing = new HashSet<>(acked);
-      missing.removeAll(ids);
-      assertThat(missing).as("acknowledged but not in the Iceberg table").isEmpty();
-      assertThat(StoredEvents.read(dir.resolve("data")).eventIds()).as("the same events as the warehouse")
-          .isEqualTo(ids);
-    } finally {
-      IcebergTables.close(catalog);
-    }
+    IcebergContents lake = IcebergContents.read(ConfigLoader.load(config, Map.of(), Map.of()));
+    System.out.printf("iceberg kill test (seed %d): %d kills, %d events acknowledged, %d rows in "
+        + "%d live files, %d parquet files on disk, %d snapshots%n", seed, KILLS, acked.size(),
+        lake.rows(), lake.liveFiles(), parquetFiles(dir.resolve("data/lake/enriched")),
+        lake.snapshots());
+    assertThat(lake.duplicateOffsets()).as("topic offsets archived twice").isZero();
+    assertThat(lake.gaps()).as("partitions with offsets never archived").isEmpty();
+    assertThat(lake.missing(acked)).as("acknowledged but not in the Iceberg table").isEmpty();
+    assertThat(StoredEvents.read(dir.resolve("data")).eventIds())
+        .as("the same events as the warehouse").isEqualTo(lake.eventIds());
   }
 
   private static long parquetFiles(Path dir) throws Exception {

@@ -85,6 +85,15 @@ class RolesTest {
   }
 
   @Test
+  void aSplitArchiverNeedsASharedIcebergCatalog() {
+    Path config = TestTributary.writeConfig(dir.resolve("archiver"), 0, true);
+    TributaryConfig loaded = ConfigLoader.load(config,
+        Map.of("TRIBUTARY_KAFKA_BOOTSTRAP", "127.0.0.1:9"), Map.of());
+    assertThatThrownBy(() -> Tributary.start(loaded, EnumSet.of(Role.ARCHIVER), System.out))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("lake.iceberg.catalog");
+  }
+
+  @Test
   void rolesParseCommaSeparatedNamesAndRejectUnknownOnes() {
     assertThat(Role.parse(null)).isEqualTo(EnumSet.allOf(Role.class));
     assertThat(Role.parse(" Collector , loader")).isEqualTo(EnumSet.of(Role.COLLECTOR, Role.LOADER));
@@ -94,7 +103,10 @@ class RolesTest {
 
   private Tributary start(String name, Map<String, String> env, Set<Role> roles) {
     Path config = TestTributary.writeConfig(dir.resolve(name), 0, true);
-    return Tributary.start(ConfigLoader.load(config, env, Map.of()), roles, System.out);
+    // The enriched lake of a split deployment needs a catalog every archiver shares.
+    Map<String, String> sharedCatalog = Map.of("lake.iceberg.catalog.type", "jdbc",
+        "lake.iceberg.catalog.uri", "jdbc:sqlite:" + dir.resolve("iceberg-catalog.sqlite"));
+    return Tributary.start(ConfigLoader.load(config, env, sharedCatalog), roles, System.out);
   }
 
   private static String track(String messageId) {

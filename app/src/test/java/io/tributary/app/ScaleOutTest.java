@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.testkit.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,9 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
  * The scale-out topology on one machine: a real 3-node KRaft Kafka cluster (each node its own JVM),
  * topics with replication factor 3 and {@code min.insync.replicas=2}, and two instances of every
  * role, each its own process: two collectors, two enrichers, two archivers sharing one lake, and two
- * loaders on one DuckDB file (one active, one hot standby). Under load through both collectors, one
+ * loaders on one DuckDB file (one active, one hot standby); the two archivers also commit the
+ * enriched events to one Iceberg table through a shared JDBC catalog on a real PostgreSQL. Under load through both collectors, one
  * instance of each role and one Kafka node are SIGKILLed. Every acknowledged event must then be in
- * {@code events} exactly once and in the raw lake, and every stage's lag must return to zero. With
+ * {@code events} exactly once, in the raw lake, and in the Iceberg table (each enriched-topic offset
+ * exactly once), and every stage's lag must return to zero. With
  * {@code -Preliability-heavy}, five rounds: the killed processes and node restart between rounds,
  * and each round kills the other instance of each role and the next node.
  */
@@ -40,11 +43,14 @@ class ScaleOutTest {
   private static final List<String> ROLES = List.of("collector", "enricher", "archiver", "loader");
 
   private final Map<String, ChildTributary> running = new LinkedHashMap<>();
+  private String catalogUrl;
 
   @Test
   void losingOneInstanceOfEveryRoleAndOneBrokerLosesAndDuplicatesNothing() throws Exception {
     Path shared = dir.resolve("shared");
-    try (KafkaCluster kafka = KafkaCluster.start(dir.resolve("kafka"), 3)) {
+    try (KafkaCluster kafka = KafkaCluster.start(dir.resolve("kafka"), 3);
+        EmbeddedPostgres postgres = EmbeddedPostgres.start()) {
+      catalogUrl = postgres.createDatabase("iceberg_catalog");
       try {
         // The loaders first: the one that starts first holds the file; the other waits.
         running.put("loader-1", start("loader-1", kafka, shared));
@@ -75,6 +81,19 @@ class ScaleOutTest {
         assertThat(StoredEvents.readLake(shared.resolve("lake/raw")).lakeDuplicateRawIds())
             .as("raw records archived twice").isZero();
         for (String name : running.keySet()) {
+          if (name.startsWith("archiver")) {
+            await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions().alias(name + " committed all it read to the Iceberg table")
+                .until(() -> check(running.get(name), "archiver-enriched"),
+                    d -> d.contains("lag 0") || d.contains("waiting for partitions"));
+          }
+        }
+        IcebergContents iceberg = IcebergContents.read(ConfigLoader.load(
+            dir.resolve("archiver-1/tributary.yaml"), Map.of(), Map.of()));
+        assertThat(iceberg.duplicateOffsets()).as("enriched offsets committed twice").isZero();
+        assertThat(iceberg.gaps()).as("enriched offsets never committed").isEmpty();
+        assertThat(iceberg.missing(all)).as("acknowledged but not in the Iceberg table").isEmpty();
+        for (String name : running.keySet()) {
           String stage = name.startsWith("enricher") ? "enrich"
               : name.startsWith("archiver") ? "archiver-raw"
               : name.equals(activeLoader()) ? "loader" : null;
@@ -87,7 +106,8 @@ class ScaleOutTest {
           }
         }
         System.out.printf("scale-out: %d round(s), %d acknowledged events, all loaded once and "
-            + "archived%n", ROUNDS, all.size());
+            + "archived; Iceberg: %d rows, %d snapshots%n", ROUNDS, all.size(), iceberg.rows(),
+            iceberg.snapshots());
       } finally {
         for (ChildTributary child : running.values()) {
           child.stop();
@@ -195,6 +215,11 @@ class ScaleOutTest {
         lake:
           dir: %s
           flush_seconds: 1
+          iceberg:
+            commit_seconds: 2
+            catalog:
+              type: jdbc
+              uri: %s
         warehouse:
           path: %s
           batch_max_millis: 200
@@ -205,7 +230,7 @@ class ScaleOutTest {
           - name: web
             write_key: %s
         """.formatted(home.resolve("data"), port, kafka.bootstrap(), shared.resolve("lake"),
-        shared.resolve("warehouse.duckdb"), ADMIN_TOKEN, TestTributary.WRITE_KEY);
+        catalogUrl, shared.resolve("warehouse.duckdb"), ADMIN_TOKEN, TestTributary.WRITE_KEY);
     Path config = home.resolve("tributary.yaml");
     Files.writeString(config, yaml);
     return ChildTributary.launchChild(config, port, dir.resolve(name + ".log"), "--roles", roles);
