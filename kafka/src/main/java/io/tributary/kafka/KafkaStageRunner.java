@@ -50,6 +50,7 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
   private volatile boolean running = true;
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   private volatile String failure;
+  private volatile String stoppedOn;
   private volatile long lag = -1;
   private volatile long unread = -1;
   private volatile long lagUpdatedNanos = System.nanoTime() - LAG_REFRESH_NANOS;
@@ -113,6 +114,11 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
               ? MAX_BACKOFF : backoff.multipliedBy(2);
         }
       }
+    } catch (Error e) {
+      // A broken JVM or class path (out of memory, a missing class): retrying cannot help, but
+      // /ready must say the stage is gone rather than keep its last healthy state.
+      stoppedOn = describe(e);
+      LOG.error("{} stopped", name, e);
     } finally {
       sink.close();
       stopped.countDown();
@@ -321,6 +327,10 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
 
   @Override
   public Health health() {
+    String dead = stoppedOn;
+    if (dead != null) {
+      return Health.down(name + " stopped on " + dead + "; restart the process");
+    }
     String f = failure;
     if (f != null) {
       return Health.down(name + " is failing and retrying (lag " + lag + "): " + f);
