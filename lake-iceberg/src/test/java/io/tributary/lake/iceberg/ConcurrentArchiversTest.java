@@ -52,7 +52,7 @@ class ConcurrentArchiversTest {
 
   @Test
   void archiversOfDisjointPartitionsCommitConcurrentlyWithoutLosingOrRepeatingABatch() throws Exception {
-    int batches = 25;
+    int batches = 10;
     int perBatch = 20;
     List<IcebergArchiver> archivers = List.of(archiver(perBatch), archiver(perBatch), archiver(perBatch));
     ExecutorService pool = Executors.newFixedThreadPool(archivers.size());
@@ -83,7 +83,7 @@ class ConcurrentArchiversTest {
     }
     assertThat(IcebergTables.eventIds(table())).containsExactlyInAnyOrderElementsOf(expected);
     assertThat(archiver(1).open(List.of(0, 1, 2))).containsExactlyInAnyOrderEntriesOf(
-        Map.of(0, 500L, 1, 500L, 2, 500L));
+        Map.of(0, 200L, 1, 200L, 2, 200L));
   }
 
   @Test
