@@ -1,5 +1,6 @@
 package io.tributary.kafka;
 
+import io.tributary.core.BacklogAwareSink;
 import io.tributary.core.Health;
 import io.tributary.core.HealthCheck;
 import io.tributary.core.PartitionedSink;
@@ -138,6 +139,9 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
               }
               sink.write(batch);
             }
+            if (sink instanceof BacklogAwareSink aware) {
+              aware.backlog(unreadNow(c));
+            }
             updateLag(c);
             if (!paused) {
               commit(c, sink.flush(false), false);
@@ -185,6 +189,15 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
       LOG.info("{}: resumed", name);
     }
     return false;
+  }
+
+  /** Records fetched or still in the log beyond this member's position, from the last fetch. */
+  private static long unreadNow(KafkaConsumer<byte[], byte[]> c) {
+    long total = 0;
+    for (TopicPartition tp : c.assignment()) {
+      total += c.currentLag(tp).orElse(0);
+    }
+    return total;
   }
 
   /**

@@ -219,6 +219,36 @@ class EventLoaderTest {
   }
 
   @Test
+  void whileBehindABatchFillsUpToMaxEventsOrTheCatchUpDelay() throws SQLException {
+    EventLoader loader = loader(4);
+    loader.open(List.of(0));
+    loader.write(List.of(tracks(0, 0, "a")));
+    loader.backlog(500);
+    clock.advance(MAX_DELAY);
+    assertThat(loader.flush(false)).isEmpty();
+    assertThat(events()).isZero();
+
+    // a full batch commits at once, behind or not
+    loader.write(List.of(tracks(0, 1, "b", "c", "d")));
+    assertThat(loader.flush(false)).containsExactly(Map.entry(0, 2L));
+    assertThat(events()).isEqualTo(4);
+
+    // still behind: the oldest record waits up to the catch-up delay (10 × max delay)
+    loader.write(List.of(tracks(0, 2, "e")));
+    clock.advance(MAX_DELAY.multipliedBy(10).minusMillis(1));
+    assertThat(loader.flush(false)).isEmpty();
+    clock.advance(Duration.ofMillis(1));
+    assertThat(loader.flush(false)).containsExactly(Map.entry(0, 3L));
+
+    // caught up: back to the max delay
+    loader.write(List.of(tracks(0, 3, "f")));
+    loader.backlog(0);
+    clock.advance(MAX_DELAY);
+    assertThat(loader.flush(false)).containsExactly(Map.entry(0, 4L));
+    assertThat(events()).isEqualTo(6);
+  }
+
+  @Test
   void forceFlushesAtOnceAndReturnsNextOffsetsPerPartition() throws SQLException {
     EventLoader loader = loader(1000);
     loader.open(List.of(0, 1, 2));
