@@ -191,11 +191,15 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
     return false;
   }
 
-  /** Records fetched or still in the log beyond this member's position, from the last fetch. */
+  /**
+   * Records fetched or still in the log beyond this member's position, as of the last fetch (no
+   * request). A partition whose high watermark the consumer does not know (yet) counts 0.
+   */
   private static long unreadNow(KafkaConsumer<byte[], byte[]> c) {
     long total = 0;
     for (TopicPartition tp : c.assignment()) {
-      total += c.currentLag(tp).orElse(0);
+      // Seen negative under load (a high watermark older than the position): not known, then.
+      total += Math.max(0, c.currentLag(tp).orElse(0));
     }
     return total;
   }
