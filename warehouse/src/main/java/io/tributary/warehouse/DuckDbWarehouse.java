@@ -36,9 +36,6 @@ public final class DuckDbWarehouse implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DuckDbWarehouse.class);
 
-  /** WAL size at which DuckDB checkpoints by itself (bounds replay after a crash). */
-  static final int AUTO_CHECKPOINT_MB = 256;
-
   private final Path file;
   private final boolean eventsHasPrimaryKey;
   private final boolean readOnly;
@@ -144,9 +141,6 @@ public final class DuckDbWarehouse implements AutoCloseable {
       try (Statement st = conn.createStatement()) {
         // Queries come over HTTP: they must not read or write the server's files.
         st.execute("SET enable_external_access = false");
-        // DuckDB's own checkpoint (default at 16 MB of WAL) would run inside a loader commit, also
-        // while the loader catches up; the loader checkpoints once caught up (LoaderSettings).
-        st.execute("SET checkpoint_threshold = '" + AUTO_CHECKPOINT_MB + "MB'");
         st.execute("SET lock_configuration = true");
       }
     }
@@ -242,16 +236,6 @@ public final class DuckDbWarehouse implements AutoCloseable {
 
   public Path file() {
     return file;
-  }
-
-  /** Bytes in the write-ahead log: data committed since the last checkpoint. */
-  long walBytes() {
-    try {
-      Path wal = file.resolveSibling(file.getFileName() + ".wal");
-      return Files.exists(wal) ? Files.size(wal) : 0;
-    } catch (java.io.IOException e) {
-      return 0;
-    }
   }
 
   @Override
