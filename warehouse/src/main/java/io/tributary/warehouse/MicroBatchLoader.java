@@ -201,6 +201,9 @@ abstract class MicroBatchLoader<T> implements BacklogAwareSink, HealthCheck {
         int inserted = commitBatch();
         loaded.addAndGet(inserted);
         duplicates.addAndGet(pendingCount - inserted);
+        if (backlog == 0) {
+          checkpointIfDue();
+        }
       } catch (SQLException | RuntimeException e) {
         rollbackQuietly();
         rolledBack();
@@ -248,6 +251,25 @@ abstract class MicroBatchLoader<T> implements BacklogAwareSink, HealthCheck {
           (written - appended) / 1_000_000, (committed - written) / 1_000_000);
     }
     return inserted;
+  }
+
+  /** Caught up: moves the log into the database file, as DuckDB would at its default size. */
+  private void checkpointIfDue() {
+    if (warehouse.walBytes() < settings.checkpointWalBytes()) {
+      return;
+    }
+    long start = System.nanoTime();
+    try (Statement st = conn.createStatement()) {
+      st.execute("CHECKPOINT");
+      conn.commit();
+    } catch (SQLException e) {
+      // Not a failure of the batch (committed already): e.g. a query holds a transaction open.
+      // DuckDB checkpoints by itself at its larger threshold; the next caught-up batch tries again.
+      rollbackQuietly();
+      LOG.debug("{}: checkpoint skipped: {}", name(), e.getMessage());
+      return;
+    }
+    LOG.debug("{}: checkpoint in {} ms", name(), (System.nanoTime() - start) / 1_000_000);
   }
 
   private void rollbackQuietly() {

@@ -249,6 +249,35 @@ class EventLoaderTest {
   }
 
   @Test
+  void theLoaderCheckpointsOnceCaughtUpNotWhileBehind() throws SQLException {
+    EventLoader loader = new EventLoader(warehouse,
+        new LoaderSettings("loader", "raw", 1000, MAX_DELAY, LoaderSettings.DEFAULT_DEDUPE_WINDOW, 1),
+        clock, EventLoader.RAW_SEGMENT);
+    toClose.add(loader);
+    loader.open(List.of(0));
+    loader.backlog(10);
+    loader.write(List.of(tracks(0, 0, "a", "b")));
+    assertThat(loader.flush(true)).containsExactly(Map.entry(0, 1L));
+    assertThat(warehouse.walBytes()).isPositive();
+
+    loader.backlog(0);
+    loader.write(List.of(tracks(0, 1, "c")));
+    assertThat(loader.flush(true)).containsExactly(Map.entry(0, 2L));
+    assertThat(warehouse.walBytes()).isZero();
+    assertThat(events()).isEqualTo(3);
+    assertThat(storedOffsets("loader")).containsExactly(Map.entry(0, 2L));
+  }
+
+  @Test
+  void duckDbCheckpointsByItselfAtAQuarterOfTheFreeDiskBetween16And256Mb() {
+    long mb = 1L << 20;
+    assertThat(DuckDbWarehouse.autoCheckpointBytes(0)).isEqualTo(16 * mb);
+    assertThat(DuckDbWarehouse.autoCheckpointBytes(24 * mb)).isEqualTo(16 * mb);
+    assertThat(DuckDbWarehouse.autoCheckpointBytes(400 * mb + 5)).isEqualTo(100 * mb);
+    assertThat(DuckDbWarehouse.autoCheckpointBytes(1L << 40)).isEqualTo(256 * mb);
+  }
+
+  @Test
   void forceFlushesAtOnceAndReturnsNextOffsetsPerPartition() throws SQLException {
     EventLoader loader = loader(1000);
     loader.open(List.of(0, 1, 2));
