@@ -2,6 +2,7 @@ package io.tributary.core;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 
 /**
@@ -67,6 +68,26 @@ public record CanonicalEvent(
         .set(EventField.LIBRARY_VERSION, libraryVersion)
         .set(EventField.RAW_ID, rawId);
     return e;
+  }
+
+  /** The canonical fields of an enriched event (JSON fields as compact text). */
+  public static CanonicalEvent of(EnrichedEvent e) {
+    return new CanonicalEvent(e.eventId(), e.string(EventField.SOURCE),
+        e.string(EventField.EVENT_TYPE), e.string(EventField.EVENT_NAME),
+        e.string(EventField.USER_ID), e.string(EventField.ANONYMOUS_ID),
+        e.string(EventField.GROUP_ID), e.string(EventField.PREVIOUS_ID),
+        e.timestamp(EventField.RECEIVED_AT), e.timestamp(EventField.SENT_AT),
+        e.timestamp(EventField.ORIGINAL_TIMESTAMP), e.timestamp(EventField.EVENT_TIME),
+        text(e.json(EventField.PROPERTIES)), text(e.json(EventField.TRAITS)),
+        text(e.json(EventField.CONTEXT)), e.string(EventField.IP),
+        e.string(EventField.USER_AGENT), e.string(EventField.PAGE_URL),
+        e.string(EventField.PAGE_URLPATH), e.string(EventField.PAGE_REFERRER),
+        e.string(EventField.PAGE_TITLE), e.string(EventField.LIBRARY_NAME),
+        e.string(EventField.LIBRARY_VERSION), e.string(EventField.RAW_ID));
+  }
+
+  private static String text(JsonNode node) {
+    return node == null ? null : node.toString();
   }
 
   public CanonicalEvent {

@@ -1,5 +1,7 @@
 package io.tributary.core;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,7 +38,17 @@ public final class SegmentNormalizer {
     };
   }
 
+  /** The request's events in the canonical model (JSON fields as text). */
   public static List<CanonicalEvent> normalize(RawRecord raw) {
+    return normalizeToEnriched(raw).stream().map(CanonicalEvent::of).toList();
+  }
+
+  /**
+   * The request's events as {@link CanonicalEvent#toEnriched()} would give them, without writing
+   * the JSON fields as text and parsing them back. JSON values may share nodes with each other
+   * (the batch context): treat them as immutable.
+   */
+  public static List<EnrichedEvent> normalizeToEnriched(RawRecord raw) {
     JsonNode root;
     try {
       root = JSON.readTree(raw.body());
@@ -57,7 +69,7 @@ public final class SegmentNormalizer {
     }
     Instant batchSentAt = time(root.get("sentAt"));
     JsonNode batchContext = root.get("context");
-    List<CanonicalEvent> events = new ArrayList<>(batch.size());
+    List<EnrichedEvent> events = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
       JsonNode message = batch.get(i);
       if (!message.isObject()) {
@@ -72,7 +84,7 @@ public final class SegmentNormalizer {
     return events;
   }
 
-  private static CanonicalEvent toEvent(
+  private static EnrichedEvent toEvent(
       RawRecord raw, ObjectNode m, SegmentType type, Instant batchSentAt, JsonNode batchContext,
       int index) {
     ObjectNode context = mergedContext(m.get("context"), batchContext);
@@ -99,35 +111,37 @@ public final class SegmentNormalizer {
     JsonNode pageProps = type == SegmentType.PAGE ? props : null;
     JsonNode library = context.get("library");
     String userAgent = text(context.get("userAgent"));
-    return new CanonicalEvent(
-        messageId,
-        raw.source(),
-        type.wireName(),
-        switch (type) {
+    // The same fields, in the same order, as CanonicalEvent.toEnriched.
+    return new EnrichedEvent()
+        .set(EventField.EVENT_ID, messageId)
+        .set(EventField.SOURCE, requireNonNull(raw.source(), "source is null"))
+        .set(EventField.PROTOCOL, "segment")
+        .set(EventField.EVENT_TYPE, type.wireName())
+        .set(EventField.EVENT_NAME, switch (type) {
           case TRACK -> text(m.get("event"));
           case PAGE, SCREEN -> text(m.get("name"));
           default -> null;
-        },
-        text(m.get("userId")),
-        text(m.get("anonymousId")),
-        text(m.get("groupId")),
-        text(m.get("previousId")),
-        receivedAt,
-        sentAt,
-        original,
-        eventTime,
-        json(props),
-        json(m.get("traits")),
-        json(context),
-        text(context.get("ip")),
-        userAgent != null ? userAgent : raw.userAgent(),
-        firstText(page, pageProps, "url"),
-        firstText(page, pageProps, "path"),
-        firstText(page, pageProps, "referrer"),
-        firstText(page, pageProps, "title"),
-        library == null ? null : text(library.get("name")),
-        library == null ? null : text(library.get("version")),
-        raw.id());
+        })
+        .set(EventField.USER_ID, text(m.get("userId")))
+        .set(EventField.ANONYMOUS_ID, text(m.get("anonymousId")))
+        .set(EventField.GROUP_ID, text(m.get("groupId")))
+        .set(EventField.PREVIOUS_ID, text(m.get("previousId")))
+        .set(EventField.RECEIVED_AT, receivedAt)
+        .set(EventField.SENT_AT, sentAt)
+        .set(EventField.ORIGINAL_TIMESTAMP, original)
+        .set(EventField.EVENT_TIME, eventTime)
+        .set(EventField.PROPERTIES, json(props))
+        .set(EventField.TRAITS, json(m.get("traits")))
+        .set(EventField.CONTEXT, context)
+        .set(EventField.IP, text(context.get("ip")))
+        .set(EventField.USER_AGENT, userAgent != null ? userAgent : raw.userAgent())
+        .set(EventField.PAGE_URL, firstText(page, pageProps, "url"))
+        .set(EventField.PAGE_URLPATH, firstText(page, pageProps, "path"))
+        .set(EventField.PAGE_REFERRER, firstText(page, pageProps, "referrer"))
+        .set(EventField.PAGE_TITLE, firstText(page, pageProps, "title"))
+        .set(EventField.LIBRARY_NAME, library == null ? null : text(library.get("name")))
+        .set(EventField.LIBRARY_VERSION, library == null ? null : text(library.get("version")))
+        .set(EventField.RAW_ID, requireNonNull(raw.id(), "rawId is null"));
   }
 
   /**
@@ -179,10 +193,7 @@ public final class SegmentNormalizer {
     return node.asText();
   }
 
-  private static String json(JsonNode node) {
-    if (node == null || node.isNull()) {
-      return null;
-    }
-    return node.toString();
+  private static JsonNode json(JsonNode node) {
+    return node == null || node.isNull() ? null : node;
   }
 }

@@ -31,8 +31,19 @@ class SegmentNormalizerTest {
     return raw("raw-1", path, body);
   }
 
+  /** Normalises both ways and checks they agree: the tree path equals the text round trip. */
+  private static List<CanonicalEvent> normalize(RawRecord raw) {
+    List<CanonicalEvent> events = SegmentNormalizer.normalize(raw);
+    List<EnrichedEvent> enriched = SegmentNormalizer.normalizeToEnriched(raw);
+    assertEquals(events.size(), enriched.size());
+    for (int i = 0; i < events.size(); i++) {
+      assertEquals(events.get(i).toEnriched().values(), enriched.get(i).values());
+    }
+    return events;
+  }
+
   private static CanonicalEvent single(String path, String body) {
-    List<CanonicalEvent> events = SegmentNormalizer.normalize(raw(path, body));
+    List<CanonicalEvent> events = normalize(raw(path, body));
     assertEquals(1, events.size());
     return events.get(0);
   }
@@ -114,7 +125,7 @@ class SegmentNormalizerTest {
         + "{\"type\":\"group\",\"userId\":\"u\",\"groupId\":\"g1\",\"name\":\"ignored\"},"
         + "{\"type\":\"alias\",\"userId\":\"u\",\"previousId\":\"old\"}"
         + "]}";
-    List<CanonicalEvent> events = SegmentNormalizer.normalize(raw("/v1/batch", body));
+    List<CanonicalEvent> events = normalize(raw("/v1/batch", body));
     assertEquals(List.of("track", "identify", "page", "screen", "group", "alias"),
         events.stream().map(CanonicalEvent::eventType).toList());
     assertEquals("Bought", events.get(0).eventName());
@@ -156,7 +167,7 @@ class SegmentNormalizerTest {
   void messageIdKeptWhenPresent() {
     String body = "{\"batch\":[{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"messageId\":\"keep-me\"},"
         + "{\"type\":\"identify\",\"userId\":\"u\"}]}";
-    List<CanonicalEvent> events = SegmentNormalizer.normalize(raw("/v1/batch", body));
+    List<CanonicalEvent> events = normalize(raw("/v1/batch", body));
     assertEquals("keep-me", events.get(0).eventId());
     assertEquals(SegmentNormalizer.derivedId("raw-1", 1), events.get(1).eventId());
   }
@@ -167,8 +178,8 @@ class SegmentNormalizerTest {
         + "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\"},"
         + "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"messageId\":\"\"},"
         + "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"messageId\":null}]}";
-    List<CanonicalEvent> first = SegmentNormalizer.normalize(raw("/v1/batch", body));
-    List<CanonicalEvent> second = SegmentNormalizer.normalize(raw("/v1/batch", body));
+    List<CanonicalEvent> first = normalize(raw("/v1/batch", body));
+    List<CanonicalEvent> second = normalize(raw("/v1/batch", body));
     assertEquals(first, second);
     Set<String> ids = new HashSet<>();
     for (int i = 0; i < first.size(); i++) {
@@ -177,7 +188,7 @@ class SegmentNormalizerTest {
     }
     assertEquals(4, ids.size(), "different index must give different ids");
 
-    List<CanonicalEvent> otherRaw = SegmentNormalizer.normalize(raw("raw-2", "/v1/batch", body));
+    List<CanonicalEvent> otherRaw = normalize(raw("raw-2", "/v1/batch", body));
     assertNotEquals(first.get(0).eventId(), otherRaw.get(0).eventId());
   }
 
@@ -205,7 +216,7 @@ class SegmentNormalizerTest {
     // client clock is about 2h behind: sent 5s after the event, received at 12:00:10
     String body = "{\"sentAt\":\"2024-03-05T10:00:05Z\",\"batch\":["
         + "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"timestamp\":\"2024-03-05T10:00:00Z\"}]}";
-    CanonicalEvent e = SegmentNormalizer.normalize(raw("/v1/batch", body)).get(0);
+    CanonicalEvent e = normalize(raw("/v1/batch", body)).get(0);
     assertEquals(Instant.parse("2024-03-05T10:00:05Z"), e.sentAt());
     assertEquals(Instant.parse("2024-03-05T10:00:00Z"), e.originalTimestamp());
     assertEquals(Instant.parse("2024-03-05T12:00:05Z"), e.eventTime());
@@ -218,7 +229,7 @@ class SegmentNormalizerTest {
         + "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"timestamp\":\"2024-03-05T10:00:00Z\","
         + "\"sentAt\":\"2024-03-05T10:00:01.500Z\"},"
         + "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"timestamp\":\"2024-03-05T10:00:00Z\"}]}";
-    List<CanonicalEvent> events = SegmentNormalizer.normalize(raw("/v1/batch", body));
+    List<CanonicalEvent> events = normalize(raw("/v1/batch", body));
     assertEquals(Instant.parse("2024-03-05T10:00:01.500Z"), events.get(0).sentAt());
     assertEquals(Instant.parse("2024-03-05T12:00:08.500Z"), events.get(0).eventTime());
     assertEquals(Instant.parse("2024-03-05T12:00:05Z"), events.get(1).eventTime());
@@ -309,7 +320,7 @@ class SegmentNormalizerTest {
   void noIpAnywhere() {
     RawRecord r = new RawRecord("r", "s", "segment", "/v1/t", RECEIVED, null, null, null,
         "{\"userId\":\"u\",\"event\":\"E\"}".getBytes(StandardCharsets.UTF_8));
-    CanonicalEvent e = SegmentNormalizer.normalize(r).get(0);
+    CanonicalEvent e = normalize(r).get(0);
     assertNull(e.ip());
     assertNull(e.userAgent());
     assertEquals("{}", e.context());
@@ -319,7 +330,7 @@ class SegmentNormalizerTest {
   void rawIpDoesNotLeakBetweenBatchMessages() {
     String body = "{\"batch\":[{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"context\":{\"ip\":\"10.0.0.9\"}},"
         + "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\"}]}";
-    List<CanonicalEvent> events = SegmentNormalizer.normalize(raw("/v1/batch", body));
+    List<CanonicalEvent> events = normalize(raw("/v1/batch", body));
     assertEquals("10.0.0.9", events.get(0).ip());
     assertEquals(RAW_IP, events.get(1).ip());
   }
@@ -381,7 +392,7 @@ class SegmentNormalizerTest {
         + "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"context\":{\"locale\":\"fr-FR\",\"app\":{\"v\":1}}},"
         + "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"context\":{\"library\":{\"name\":\"mine\"}}},"
         + "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\"}]}";
-    List<CanonicalEvent> events = SegmentNormalizer.normalize(raw("/v1/batch", body));
+    List<CanonicalEvent> events = normalize(raw("/v1/batch", body));
 
     JsonNode c0 = tree(events.get(0).context());
     assertEquals("fr-FR", c0.get("locale").asText());

@@ -3,7 +3,6 @@ package io.tributary.enrich;
 import io.tributary.core.BadRequestException;
 import io.tributary.core.BadRow;
 import io.tributary.core.BadRowType;
-import io.tributary.core.CanonicalEvent;
 import io.tributary.core.EnrichedEvent;
 import io.tributary.core.RawRecord;
 import io.tributary.core.RawRecordCodec;
@@ -72,9 +71,7 @@ public final class EventProcessor {
     switch (raw.protocol()) {
       case "segment" -> {
         try {
-          for (CanonicalEvent e : SegmentNormalizer.normalize(raw)) {
-            events.add(e.toEnriched());
-          }
+          events.addAll(SegmentNormalizer.normalizeToEnriched(raw));
         } catch (BadRequestException e) {
           bad.add(badRow(raw, rawLine, "request", BadRowType.TRACKER_PROTOCOL_VIOLATION,
               List.of(e.getMessage())));

@@ -1,5 +1,6 @@
 package io.tributary.kafka;
 
+import io.tributary.core.BacklogAwareSink;
 import io.tributary.core.Health;
 import io.tributary.core.HealthCheck;
 import io.tributary.core.PartitionedSink;
@@ -144,6 +145,9 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
               }
               sink.write(batch);
             }
+            if (sink instanceof BacklogAwareSink aware) {
+              aware.backlog(unreadNow(c));
+            }
             updateLag(c);
             if (!paused) {
               commit(c, sink.flush(false), false);
@@ -191,6 +195,19 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
       LOG.info("{}: resumed", name);
     }
     return false;
+  }
+
+  /**
+   * Records fetched or still in the log beyond this member's position, as of the last fetch (no
+   * request). A partition whose high watermark the consumer does not know (yet) counts 0.
+   */
+  private static long unreadNow(KafkaConsumer<byte[], byte[]> c) {
+    long total = 0;
+    for (TopicPartition tp : c.assignment()) {
+      // Seen negative under load (a high watermark older than the position): not known, then.
+      total += Math.max(0, c.currentLag(tp).orElse(0));
+    }
+    return total;
   }
 
   /**

@@ -3,6 +3,7 @@ package io.tributary.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.tributary.core.BacklogAwareSink;
 import io.tributary.core.PartitionedSink;
 import io.tributary.core.RawRecord;
 import io.tributary.core.RawRecordCodec;
@@ -65,6 +66,58 @@ class EmbeddedKafkaTest {
       }
       assertThat(again.records).isEmpty();
     }
+  }
+
+  @Test
+  void aBacklogAwareSinkIsToldHowManyRecordsAreStillUnread() throws Exception {
+    try (EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"), false)) {
+      Properties props = clientProps(broker);
+      KafkaTopics.ensure(props, List.of(new TopicSpec("raw", 1, (short) 1, Duration.ofDays(7))));
+      try (KafkaRawSink sink = new KafkaRawSink(props, "raw")) {
+        for (int i = 0; i < 100; i++) {
+          sink.append(record(i));
+        }
+        sink.append(record(100)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+      props.put("max.poll.records", "10");
+      BacklogSink collected = new BacklogSink();
+      try (KafkaStageRunner runner =
+          new KafkaStageRunner("test", props, "g1", "raw", collected, null).start()) {
+        await().atMost(60, TimeUnit.SECONDS).until(() -> collected.records.size() >= 101);
+        await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> assertThat(collected.backlogs)
+            .as("backlogs seen: %s", collected.backlogs).last().isEqualTo(0L));
+      }
+      // Read 10 at a time: after the first poll, about 91 were still to read.
+      assertThat(collected.backlogs).anySatisfy(b -> assertThat(b).isGreaterThanOrEqualTo(50));
+    }
+  }
+
+  private static final class BacklogSink implements BacklogAwareSink {
+    final List<SourcedRecord> records = new CopyOnWriteArrayList<>();
+    final List<Long> backlogs = new CopyOnWriteArrayList<>(List.of(-1L));
+
+    @Override
+    public void backlog(long unread) {
+      backlogs.add(unread);
+    }
+
+    @Override
+    public Map<Integer, Long> open(Collection<Integer> partitions) {
+      return Map.of();
+    }
+
+    @Override
+    public void write(List<SourcedRecord> batch) {
+      records.addAll(batch);
+    }
+
+    @Override
+    public Map<Integer, Long> flush(boolean force) {
+      return Map.of();
+    }
+
+    @Override
+    public void closePartitions(Collection<Integer> partitions) {}
   }
 
   private static Properties clientProps(EmbeddedKafka broker) {

@@ -219,13 +219,21 @@ final class DerivedTableWriter {
       List<Staged> rows) throws SQLException {
     Map<String, ColumnType> columns = withoutLoadedAt(shapes.get(table).columns());
     String stage = stage(st, table, columns);
+    // Per column once, not per cell: its name, type and the event field of the same name.
+    String[] names = columns.keySet().toArray(String[]::new);
+    ColumnType[] types = columns.values().toArray(ColumnType[]::new);
+    EventField[] fields = new EventField[names.length];
+    for (int i = 0; i < names.length; i++) {
+      fields[i] = EventField.ofColumn(names[i]);
+    }
     try (DuckDBAppender a = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, stage)) {
       for (Staged row : rows) {
+        Function<EventField, Object> event = f -> row.event()[f.ordinal()];
         a.beginRow();
-        for (Map.Entry<String, ColumnType> c : columns.entrySet()) {
-          Object v = row.values().get(c.getKey());
-          append(a, c.getValue(), v != null ? v
-              : SegmentTables.fixedValue(row.row(), c.getKey(), f -> row.event()[f.ordinal()]));
+        for (int i = 0; i < names.length; i++) {
+          Object v = row.values().get(names[i]);
+          append(a, types[i], v != null ? v
+              : SegmentTables.fixedValue(row.row(), names[i], fields[i], event));
         }
         a.endRow();
       }

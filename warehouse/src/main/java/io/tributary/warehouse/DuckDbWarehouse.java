@@ -36,6 +36,25 @@ public final class DuckDbWarehouse implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DuckDbWarehouse.class);
 
+  private static final long MB = 1L << 20;
+
+  /**
+   * WAL size at which DuckDB checkpoints by itself, given the free disk: up to 256 MB (bounds the
+   * replay after a crash), at most a quarter of the free disk (the log and the checkpoint that
+   * follows must both fit), and never below DuckDB's default of 16 MB.
+   */
+  static long autoCheckpointBytes(long usableBytes) {
+    return Math.max(16 * MB, Math.min(256 * MB, usableBytes / 4 / MB * MB));
+  }
+
+  private static long usableBytes(Path file) {
+    try {
+      return Files.getFileStore(file.toAbsolutePath().getParent()).getUsableSpace();
+    } catch (java.io.IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
   private final Path file;
   private final boolean eventsHasPrimaryKey;
   private final boolean readOnly;
@@ -141,6 +160,10 @@ public final class DuckDbWarehouse implements AutoCloseable {
       try (Statement st = conn.createStatement()) {
         // Queries come over HTTP: they must not read or write the server's files.
         st.execute("SET enable_external_access = false");
+        // DuckDB's own checkpoint (default at 16 MB of WAL) would run inside a loader commit, also
+        // while the loader catches up; the loader checkpoints once caught up (LoaderSettings).
+        st.execute("SET checkpoint_threshold = '"
+            + autoCheckpointBytes(usableBytes(file)) / MB + "MB'");
         st.execute("SET lock_configuration = true");
       }
     }
@@ -236,6 +259,16 @@ public final class DuckDbWarehouse implements AutoCloseable {
 
   public Path file() {
     return file;
+  }
+
+  /** Bytes in the write-ahead log: data committed since the last checkpoint. */
+  long walBytes() {
+    try {
+      Path wal = file.resolveSibling(file.getFileName() + ".wal");
+      return Files.exists(wal) ? Files.size(wal) : 0;
+    } catch (java.io.IOException e) {
+      return 0;
+    }
   }
 
   @Override

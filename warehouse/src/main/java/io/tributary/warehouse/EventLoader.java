@@ -20,9 +20,12 @@ import java.util.List;
 import java.util.Set;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Loads events into the {@code events} table, exactly once (see {@link MicroBatchLoader}). */
 public final class EventLoader extends MicroBatchLoader<Object[]> {
+  private static final Logger LOG = LoggerFactory.getLogger(EventLoader.class);
 
   /**
    * Turns one topic record into the rows it holds, column values indexed by {@link
@@ -39,8 +42,8 @@ public final class EventLoader extends MicroBatchLoader<Object[]> {
 
   /** Raw Segment-API records, normalised but neither validated nor enriched. */
   public static final RecordDecoder RAW_SEGMENT = r ->
-      SegmentNormalizer.normalize(RawRecordCodec.decode(r.value())).stream()
-          .map(e -> EnrichedRow.decode(EnrichedEventCodec.encode(e.toEnriched()))).toList();
+      SegmentNormalizer.normalizeToEnriched(RawRecordCodec.decode(r.value())).stream()
+          .map(e -> EnrichedRow.decode(EnrichedEventCodec.encode(e))).toList();
 
   /** Default of {@code warehouse.max_columns_per_table}. */
   public static final int DEFAULT_MAX_COLUMNS_PER_TABLE = 300;
@@ -130,6 +133,7 @@ public final class EventLoader extends MicroBatchLoader<Object[]> {
     if (tables == null) {
       return super.moveStaged(conn, stagingTable, staged);
     }
+    long start = System.nanoTime();
     Set<String> inserted = new HashSet<>();
     try (Statement st = conn.createStatement();
         ResultSet rs = st.executeQuery(insertSql(stagingTable) + " RETURNING event_id")) {
@@ -140,7 +144,12 @@ public final class EventLoader extends MicroBatchLoader<Object[]> {
     if (!inserted.isEmpty()) {
       List<Object[]> fresh = inserted.size() == staged.size() ? staged
           : staged.stream().filter(r -> inserted.contains(idOf(r))).toList();
+      long eventsDone = System.nanoTime();
       tables.write(conn, fresh);
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("{}: insert into events {} ms, derived tables {} ms", name(),
+            (eventsDone - start) / 1_000_000, (System.nanoTime() - eventsDone) / 1_000_000);
+      }
     }
     return inserted.size();
   }

@@ -1,8 +1,8 @@
 package io.tributary.warehouse;
 
+import io.tributary.core.BacklogAwareSink;
 import io.tributary.core.Health;
 import io.tributary.core.HealthCheck;
-import io.tributary.core.PartitionedSink;
 import io.tributary.core.RetriableException;
 import io.tributary.core.SourcedRecord;
 import java.sql.SQLException;
@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * transaction that stores the next offsets to read. A crash keeps both or neither, and a row whose
  * id is already loaded is not added again.
  */
-abstract class MicroBatchLoader<T> implements PartitionedSink, HealthCheck {
+abstract class MicroBatchLoader<T> implements BacklogAwareSink, HealthCheck {
   private static final Logger LOG = LoggerFactory.getLogger(MicroBatchLoader.class);
 
   private final DuckDbWarehouse warehouse;
@@ -42,6 +42,7 @@ abstract class MicroBatchLoader<T> implements PartitionedSink, HealthCheck {
   private final Map<Integer, Long> pendingOffsets = new HashMap<>();
   private int pendingCount;
   private long oldestMillis;
+  private long backlog;
   private final AtomicLong loaded = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
@@ -178,12 +179,19 @@ abstract class MicroBatchLoader<T> implements PartitionedSink, HealthCheck {
   }
 
   @Override
+  public void backlog(long unread) {
+    backlog = unread;
+  }
+
+  @Override
   public Map<Integer, Long> flush(boolean force) {
     if (pendingOffsets.isEmpty()) {
       return Map.of();
     }
-    boolean due = force || pendingCount >= settings.maxEvents()
-        || clock.millis() - oldestMillis >= settings.maxDelay().toMillis();
+    long waited = clock.millis() - oldestMillis;
+    // Behind: read on to a full batch (bounded by the catch-up delay); each commit has a fixed cost.
+    long delay = backlog > 0 ? settings.catchUpDelay().toMillis() : settings.maxDelay().toMillis();
+    boolean due = force || pendingCount >= settings.maxEvents() || waited >= delay;
     if (!due) {
       return Map.of();
     }
@@ -193,6 +201,9 @@ abstract class MicroBatchLoader<T> implements PartitionedSink, HealthCheck {
         int inserted = commitBatch();
         loaded.addAndGet(inserted);
         duplicates.addAndGet(pendingCount - inserted);
+        if (backlog == 0) {
+          checkpointIfDue();
+        }
       } catch (SQLException | RuntimeException e) {
         rollbackQuietly();
         rolledBack();
@@ -240,6 +251,25 @@ abstract class MicroBatchLoader<T> implements PartitionedSink, HealthCheck {
           (written - appended) / 1_000_000, (committed - written) / 1_000_000);
     }
     return inserted;
+  }
+
+  /** Caught up: moves the log into the database file, as DuckDB would at its default size. */
+  private void checkpointIfDue() {
+    if (warehouse.walBytes() < settings.checkpointWalBytes()) {
+      return;
+    }
+    long start = System.nanoTime();
+    try (Statement st = conn.createStatement()) {
+      st.execute("CHECKPOINT");
+      conn.commit();
+    } catch (SQLException e) {
+      // Not a failure of the batch (committed already): e.g. a query holds a transaction open.
+      // DuckDB checkpoints by itself at its larger threshold; the next caught-up batch tries again.
+      rollbackQuietly();
+      LOG.debug("{}: checkpoint skipped: {}", name(), e.getMessage());
+      return;
+    }
+    LOG.debug("{}: checkpoint in {} ms", name(), (System.nanoTime() - start) / 1_000_000);
   }
 
   private void rollbackQuietly() {

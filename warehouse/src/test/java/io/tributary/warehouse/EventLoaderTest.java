@@ -219,6 +219,65 @@ class EventLoaderTest {
   }
 
   @Test
+  void whileBehindABatchFillsUpToMaxEventsOrTheCatchUpDelay() throws SQLException {
+    EventLoader loader = loader(4);
+    loader.open(List.of(0));
+    loader.write(List.of(tracks(0, 0, "a")));
+    loader.backlog(500);
+    clock.advance(MAX_DELAY);
+    assertThat(loader.flush(false)).isEmpty();
+    assertThat(events()).isZero();
+
+    // a full batch commits at once, behind or not
+    loader.write(List.of(tracks(0, 1, "b", "c", "d")));
+    assertThat(loader.flush(false)).containsExactly(Map.entry(0, 2L));
+    assertThat(events()).isEqualTo(4);
+
+    // still behind: the oldest record waits up to the catch-up delay (10 × max delay)
+    loader.write(List.of(tracks(0, 2, "e")));
+    clock.advance(MAX_DELAY.multipliedBy(10).minusMillis(1));
+    assertThat(loader.flush(false)).isEmpty();
+    clock.advance(Duration.ofMillis(1));
+    assertThat(loader.flush(false)).containsExactly(Map.entry(0, 3L));
+
+    // caught up: back to the max delay
+    loader.write(List.of(tracks(0, 3, "f")));
+    loader.backlog(0);
+    clock.advance(MAX_DELAY);
+    assertThat(loader.flush(false)).containsExactly(Map.entry(0, 4L));
+    assertThat(events()).isEqualTo(6);
+  }
+
+  @Test
+  void theLoaderCheckpointsOnceCaughtUpNotWhileBehind() throws SQLException {
+    EventLoader loader = new EventLoader(warehouse,
+        new LoaderSettings("loader", "raw", 1000, MAX_DELAY, LoaderSettings.DEFAULT_DEDUPE_WINDOW, 1),
+        clock, EventLoader.RAW_SEGMENT);
+    toClose.add(loader);
+    loader.open(List.of(0));
+    loader.backlog(10);
+    loader.write(List.of(tracks(0, 0, "a", "b")));
+    assertThat(loader.flush(true)).containsExactly(Map.entry(0, 1L));
+    assertThat(warehouse.walBytes()).isPositive();
+
+    loader.backlog(0);
+    loader.write(List.of(tracks(0, 1, "c")));
+    assertThat(loader.flush(true)).containsExactly(Map.entry(0, 2L));
+    assertThat(warehouse.walBytes()).isZero();
+    assertThat(events()).isEqualTo(3);
+    assertThat(storedOffsets("loader")).containsExactly(Map.entry(0, 2L));
+  }
+
+  @Test
+  void duckDbCheckpointsByItselfAtAQuarterOfTheFreeDiskBetween16And256Mb() {
+    long mb = 1L << 20;
+    assertThat(DuckDbWarehouse.autoCheckpointBytes(0)).isEqualTo(16 * mb);
+    assertThat(DuckDbWarehouse.autoCheckpointBytes(24 * mb)).isEqualTo(16 * mb);
+    assertThat(DuckDbWarehouse.autoCheckpointBytes(400 * mb + 5)).isEqualTo(100 * mb);
+    assertThat(DuckDbWarehouse.autoCheckpointBytes(1L << 40)).isEqualTo(256 * mb);
+  }
+
+  @Test
   void forceFlushesAtOnceAndReturnsNextOffsetsPerPartition() throws SQLException {
     EventLoader loader = loader(1000);
     loader.open(List.of(0, 1, 2));

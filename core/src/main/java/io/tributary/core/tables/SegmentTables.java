@@ -159,12 +159,20 @@ public final class SegmentTables {
    */
   public static Object fixedValue(DerivedRow row, String column,
       Function<EventField, Object> event) {
+    return fixedValue(row, column, EventField.ofColumn(column), event);
+  }
+
+  /**
+   * As {@link #fixedValue(DerivedRow, String, Function)}, with the column's event field ({@link
+   * EventField#ofColumn}, may be null) looked up once by the caller rather than per row.
+   */
+  public static Object fixedValue(DerivedRow row, String column, EventField field,
+      Function<EventField, Object> event) {
     Object v = row.fixed().get(column);
     if (v != null) {
       return v;
     }
-    EventField f = EventField.ofColumn(column);
-    v = f == null ? null : event.apply(f);
+    v = field == null ? null : event.apply(field);
     return v instanceof JsonNode j ? j.toString() : v;
   }
 

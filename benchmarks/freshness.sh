@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Freshness at a fixed rate (BENCHMARKS.md): starts Tributary on a fresh data dir, sends Segment
+# batches of 100 events at RATE requests/s for DURATION with `bin/tributary bench`, timing SAMPLES
+# events from acknowledgement until they are visible in `events`.
+# usage: benchmarks/freshness.sh NAME RATE [DURATION] [SAMPLES]   (SERVER_JAVA_OPTS as in drain.sh)
+set -uo pipefail
+name=$1; rate=$2; duration=${3:-60s}; samples=${4:-40}
+dir=${TMPDIR:-/tmp}/tributary-freshness/$name; rm -rf "$dir"; mkdir -p "$dir"
+printf 'data_dir: %s/data\nhttp:\n  port: 18111\nadmin_token: bench-token-000000000001\nsources:\n  - name: web\n    write_key: bench-key-0000000001\n' "$dir" > "$dir/t.yaml"
+cd "$(dirname "$0")/.."
+TRIBUTARY_JAVA_OPTS=${SERVER_JAVA_OPTS:-${TRIBUTARY_JAVA_OPTS:-"-Xms256m -Xmx2g -XX:+UseG1GC"}} \
+  bin/tributary run --config "$dir/t.yaml" > "$dir/run.log" 2>&1 &
+pid=$!
+for i in $(seq 1 100); do curl -sf localhost:18111/health >/dev/null && break; sleep 0.3; done
+bin/tributary bench --config "$dir/t.yaml" --rate "$rate" --duration "$duration" --batch 100 \
+  --connections 16 --freshness-samples "$samples" --report "$dir/report.json" > "$dir/bench.log" 2>&1
+kill $pid; wait $pid 2>/dev/null
+echo "$name: $rate requests/s × 100 events for $duration"
+grep -iE "^Events|^Latency|^Freshness|not visible" "$dir/bench.log"
