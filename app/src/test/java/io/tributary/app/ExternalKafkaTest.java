@@ -38,4 +38,38 @@ class ExternalKafkaTest {
       assertThat(QueryClient.table(TestTributary.JSON.readTree(answer))).contains("External", "(1 row)");
     }
   }
+
+  /**
+   * Security settings under {@code kafka.properties} reach every client (producer, consumers,
+   * admin): against a cluster that requires SASL/PLAIN, events flow with the right password, and a
+   * wrong one stops the start with the broker's reason.
+   */
+  @Test
+  void kafkaSecuritySettingsPassThroughToEveryClient() throws Exception {
+    try (KafkaCluster cluster = KafkaCluster.start(dir.resolve("sasl-cluster"), 1, true)) {
+      Path config = saslConfig(cluster, "ok", KafkaClusterNode.SASL_PASSWORD);
+      try (Tributary tributary = Tributary.start(ConfigLoader.load(config, Map.of(), Map.of()),
+          System.out)) {
+        assertThat(TestTributary.post(tributary.port(), "/v1/track", WRITE_KEY,
+            "{\"userId\":\"u\",\"event\":\"Secure\",\"messageId\":\"sasl-1\"}").statusCode())
+            .isEqualTo(200);
+        await().atMost(60, TimeUnit.SECONDS).until(() -> tributary.loadedEvents() == 1);
+      }
+      Path wrong = saslConfig(cluster, "wrong", "not-the-password");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Tributary.start(
+              ConfigLoader.load(wrong, Map.of(), Map.of()), System.out).close())
+          .hasStackTraceContaining("Authentication failed");
+    }
+  }
+
+  private Path saslConfig(KafkaCluster cluster, String name, String password) throws Exception {
+    Path config = TestTributary.writeConfig(dir.resolve(name), 0, true);
+    StringBuilder kafka = new StringBuilder("kafka:\n  bootstrap: " + cluster.bootstrap()
+        + "\n  partitions: 2\n  properties:\n");
+    cluster.clientSecurity(password).forEach((k, v) ->
+        kafka.append("    ").append(k).append(": '").append(v.replace("'", "''")).append("'\n"));
+    String yaml = Files.readString(config).replace("kafka:\n  partitions: 2\n", kafka.toString());
+    Files.writeString(config, yaml);
+    return config;
+  }
 }

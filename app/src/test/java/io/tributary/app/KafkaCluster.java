@@ -21,11 +21,19 @@ final class KafkaCluster implements AutoCloseable {
   private final List<Process> nodes = new ArrayList<>();
   private final List<ProcessBuilder> launchers = new ArrayList<>();
   private final List<Integer> brokerPorts = new ArrayList<>();
+  private final boolean sasl;
 
-  private KafkaCluster() {}
+  private KafkaCluster(boolean sasl) {
+    this.sasl = sasl;
+  }
 
   static KafkaCluster start(Path dir, int n) throws Exception {
-    KafkaCluster cluster = new KafkaCluster();
+    return start(dir, n, false);
+  }
+
+  /** @param sasl clients must authenticate with SASL/PLAIN (see {@link #clientSecurity}) */
+  static KafkaCluster start(Path dir, int n, boolean sasl) throws Exception {
+    KafkaCluster cluster = new KafkaCluster(sasl);
     try {
       List<Integer> controllerPorts = new ArrayList<>();
       for (int i = 0; i < n; i++) {
@@ -43,7 +51,8 @@ final class KafkaCluster implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-cp",
             System.getProperty("java.class.path"), KafkaClusterNode.class.getName(),
             String.valueOf(i + 1), nodeDir.resolve("log").toString(), clusterId,
-            String.valueOf(cluster.brokerPorts.get(i)), String.valueOf(controllerPorts.get(i)), voters);
+            String.valueOf(cluster.brokerPorts.get(i)), String.valueOf(controllerPorts.get(i)), voters,
+            sasl ? "sasl" : "plain");
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("node-" + (i + 1) + ".log")
             .toFile()));
@@ -65,7 +74,18 @@ final class KafkaCluster implements AutoCloseable {
   Admin admin() {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap());
+    p.putAll(clientSecurity(KafkaClusterNode.SASL_PASSWORD));
     return Admin.create(p);
+  }
+
+  /** The client settings this cluster needs (none without SASL), with the given password. */
+  java.util.Map<String, String> clientSecurity(String password) {
+    if (!sasl) {
+      return java.util.Map.of();
+    }
+    return java.util.Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+        "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
+            + "username=\"" + KafkaClusterNode.SASL_USER + "\" password=\"" + password + "\";");
   }
 
   /** Waits until this many brokers are registered and unfenced. */
