@@ -1,5 +1,6 @@
 package io.tributary.warehouse;
 
+import io.tributary.core.EnrichedRow;
 import static io.tributary.core.tables.Names.quote;
 
 import io.tributary.core.EventField;

@@ -1,5 +1,6 @@
 package io.tributary.warehouse;
 
+import io.tributary.core.EnrichedRow;
 import io.tributary.core.EnrichedEventCodec;
 import io.tributary.core.EventField;
 import io.tributary.core.RawRecordCodec;

@@ -1,10 +1,8 @@
-package io.tributary.warehouse;
+package io.tributary.core;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.tributary.core.BadRequestException;
-import io.tributary.core.EventField;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -12,11 +10,12 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 
 /**
- * Reads an enriched-event JSON line (the enriched topic's format) straight into the values the loader
- * appends, indexed by {@link EventField#ordinal()}: JSON columns are sliced out as text instead of being
- * built into a tree and written back, which was most of the loader's per-row cost.
+ * Reads an enriched-event JSON line (the enriched topic's format) straight into column values,
+ * indexed by {@link EventField#ordinal()}: JSON columns are sliced out as text instead of being built
+ * into a tree and written back, which was most of the DuckDB loader's and the Iceberg archiver's
+ * per-row cost.
  */
-final class EnrichedRow {
+public final class EnrichedRow {
   private static final JsonFactory JSON = new JsonFactory();
   private static final EventField[] FIELDS = EventField.values();
 
@@ -28,7 +27,7 @@ final class EnrichedRow {
    *
    * @throws BadRequestException when the line is not an enriched event
    */
-  static Object[] decode(byte[] line) {
+  public static Object[] decode(byte[] line) {
     Object[] row = new Object[FIELDS.length];
     try (JsonParser p = JSON.createParser(line)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -78,7 +77,7 @@ final class EnrichedRow {
    * which was a measurable share of the loader's time; anything else goes through {@link
    * Instant#parse}.
    */
-  static LocalDateTime utc(String s) {
+  public static LocalDateTime utc(String s) {
     int n = s.length();
     if (n >= 20 && n <= 30 && s.charAt(4) == '-' && s.charAt(7) == '-' && s.charAt(10) == 'T'
         && s.charAt(13) == ':' && s.charAt(16) == ':' && s.charAt(n - 1) == 'Z'

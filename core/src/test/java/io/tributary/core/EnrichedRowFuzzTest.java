@@ -1,13 +1,9 @@
-package io.tributary.warehouse;
+package io.tributary.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.tributary.core.BadRequestException;
-import io.tributary.core.EventField;
-import io.tributary.core.FieldType;
-import io.tributary.core.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;

@@ -1,13 +1,8 @@
-package io.tributary.warehouse;
+package io.tributary.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tributary.core.BadRequestException;
-import io.tributary.core.EnrichedEvent;
-import io.tributary.core.EnrichedEventCodec;
-import io.tributary.core.EventField;
-import io.tributary.core.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
