@@ -4,6 +4,7 @@ import io.tributary.core.EnrichedEvent;
 import io.tributary.core.EnrichedEventCodec;
 import io.tributary.enrich.EventProcessor;
 import io.tributary.lake.LakeStore;
+import io.tributary.lake.RawArchiver;
 import io.tributary.warehouse.DeclaredTableRebuild;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
@@ -13,8 +14,6 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +27,6 @@ import org.slf4j.LoggerFactory;
 final class LakeRebuild implements Runnable {
   static final String RAW_PREFIX = "raw/";
   private static final Logger LOG = LoggerFactory.getLogger(LakeRebuild.class);
-  private static final Pattern PART = Pattern.compile("part-\\d+-(\\d+)-(\\d+)\\.ndjson\\.gz$");
   private static final int BATCH = 5_000;
 
   enum State { RUNNING, DONE, FAILED }
@@ -56,18 +54,12 @@ final class LakeRebuild implements Runnable {
     this.files = List.copyOf(files);
     this.processor = processor;
     this.rebuild = rebuild;
-    this.recordsTotal = files.stream().mapToLong(LakeRebuild::records).sum();
+    this.recordsTotal = files.stream().mapToLong(RawArchiver::recordsIn).sum();
   }
 
   /** The raw lake files to read: the archiver's data files, checkpoints left out. */
   static List<String> rawFiles(LakeStore lake) {
     return lake.list(RAW_PREFIX).stream().filter(p -> p.endsWith(".ndjson.gz")).toList();
-  }
-
-  /** Records in a file, from the offsets in its name (0 if the name has none). */
-  static long records(String path) {
-    Matcher m = PART.matcher(path);
-    return m.find() ? Long.parseLong(m.group(2)) - Long.parseLong(m.group(1)) + 1 : 0;
   }
 
   @Override

@@ -137,10 +137,20 @@ public final class RawArchiver implements PartitionedSink {
     return last + 1;
   }
 
+  /** Records in a data file, from the first and last offset in its name (0 if it has none). */
+  public static long recordsIn(String path) {
+    java.util.regex.Matcher m = FILE_NAME.matcher(path);
+    return m.find() ? Long.parseLong(m.group(2)) - Long.parseLong(m.group(1)) + 1 : 0;
+  }
+
   private String filePath(String hourDir, int partition, List<SourcedRecord> records) {
     return String.format("%s/%s/part-%05d-%020d-%020d.ndjson.gz", settings.prefix(), hourDir,
         partition, records.get(0).offset(), records.get(records.size() - 1).offset());
   }
+
+  /** The name {@link #filePath} writes: partition, first offset, last offset. */
+  private static final java.util.regex.Pattern FILE_NAME =
+      java.util.regex.Pattern.compile("part-\\d+-(\\d+)-(\\d+)\\.ndjson\\.gz$");
 
   private String checkpointPath(int partition) {
     return String.format("_checkpoints/%s/partition-%05d.json", settings.prefix(), partition);

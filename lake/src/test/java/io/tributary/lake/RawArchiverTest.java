@@ -68,6 +68,14 @@ public class RawArchiverTest {
   // ---------------------------------------------------------------- when files are published
 
   @Test
+  void theRecordCountOfADataFileComesFromTheOffsetsInItsName() {
+    assertThat(RawArchiver.recordsIn(
+        "raw/dt=2026-11-22/hr=13/part-00003-00000000000000001200-00000000000000001899.ndjson.gz"))
+        .isEqualTo(700);
+    assertThat(RawArchiver.recordsIn("_checkpoints/raw/partition-00003.json")).isZero();
+  }
+
+  @Test
   void nothingIsPublishedBeforeMaxAgeThenEverythingIs() {
     LakeStore store = store();
     RawArchiver archiver = new RawArchiver(store, lenient(), clock);
