@@ -1,31 +1,22 @@
 package io.tributary.warehouse;
 
-import static io.tributary.warehouse.Segment.batch;
 import static io.tributary.warehouse.Segment.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.core.EnrichedEventCodec;
-import io.tributary.core.ManualClock;
 import io.tributary.core.RawRecordCodec;
 import io.tributary.core.SegmentNormalizer;
 import io.tributary.core.SourcedRecord;
 import io.tributary.core.tables.DeclaredTable;
 import io.tributary.core.tables.DeclaredTable.ColumnSpec;
-import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Declared tables filled by the loader, and rebuilt from events read again while it loads. */
-class DeclaredTablesLoadTest {
+class DeclaredTablesLoadTest extends DerivedTablesLoadTestBase {
   private static final DeclaredTable CHECKOUTS = DeclaredTable.parse("checkouts",
       Map.of("event", List.of("Order Completed")), List.of(
           new ColumnSpec("order_id", "$.properties.order_id", "varchar"),
@@ -37,22 +28,6 @@ class DeclaredTablesLoadTest {
           new ColumnSpec("revenue", "$.properties.total", "double"),
           new ColumnSpec("coupon", "$.properties.coupon", "varchar")));
 
-  @TempDir Path dir;
-  private final ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
-  private DuckDbWarehouse warehouse;
-  private final List<EventLoader> loaders = new ArrayList<>();
-  private long offset;
-
-  @BeforeEach
-  void open() {
-    warehouse = DuckDbWarehouse.open(dir.resolve("warehouse.duckdb"));
-  }
-
-  @AfterEach
-  void close() {
-    loaders.forEach(EventLoader::close);
-    warehouse.close();
-  }
 
   @Test
   void theLoaderFillsTypedColumnsAndDiscardsWhatDoesNotFit() throws SQLException {
@@ -156,23 +131,6 @@ class DeclaredTablesLoadTest {
     EventLoader loader = new EventLoader(warehouse,
         new LoaderSettings("loader", "raw", 10_000, Duration.ofSeconds(5)), clock,
         EventLoader.RAW_SEGMENT, 300, true, null, List.of(table));
-    loader.open(List.of(0));
-    loaders.add(loader);
-    return loader;
-  }
-
-  private SourcedRecord next(String... messages) {
-    return record(0, offset++, "raw-" + offset, batch(messages));
-  }
-
-  private static void load(EventLoader loader, SourcedRecord... records) {
-    loader.write(List.of(records));
-    loader.flush(true);
-  }
-
-  private List<List<String>> query(String sql) throws SQLException {
-    try (Connection conn = warehouse.newConnection()) {
-      return Segment.rows(conn, sql);
-    }
+    return opened(loader);
   }
 }

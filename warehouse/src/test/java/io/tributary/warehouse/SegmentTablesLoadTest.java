@@ -1,45 +1,17 @@
 package io.tributary.warehouse;
 
 import static io.tributary.warehouse.Segment.batch;
-import static io.tributary.warehouse.Segment.record;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tributary.core.ManualClock;
 import io.tributary.core.RetriableException;
-import io.tributary.core.SourcedRecord;
-import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Segment events through the loader into the per-type, per-event, users and discards tables. */
-class SegmentTablesLoadTest {
-  @TempDir Path dir;
-  private final ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
-  private DuckDbWarehouse warehouse;
-  private final List<EventLoader> loaders = new ArrayList<>();
-  private long offset;
-
-  @BeforeEach
-  void open() {
-    warehouse = DuckDbWarehouse.open(dir.resolve("warehouse.duckdb"));
-  }
-
-  @AfterEach
-  void close() {
-    loaders.forEach(EventLoader::close);
-    warehouse.close();
-  }
+class SegmentTablesLoadTest extends DerivedTablesLoadTestBase {
 
   @Test
   void withTheTablesOffOnlyEventsIsLoaded() throws SQLException {
@@ -60,18 +32,7 @@ class SegmentTablesLoadTest {
     EventLoader loader = new EventLoader(warehouse,
         new LoaderSettings("loader", "raw", 10_000, Duration.ofSeconds(5)), clock,
         EventLoader.RAW_SEGMENT, maxColumns);
-    loader.open(List.of(0));
-    loaders.add(loader);
-    return loader;
-  }
-
-  private SourcedRecord next(String... messages) {
-    return record(0, offset++, "raw-" + offset, batch(messages));
-  }
-
-  private static void load(EventLoader loader, SourcedRecord... records) {
-    loader.write(List.of(records));
-    loader.flush(true);
+    return opened(loader);
   }
 
   private static String track(String id, String event, String properties) {
@@ -82,22 +43,6 @@ class SegmentTablesLoadTest {
   private static String identify(String id, String user, String timestamp, String traits) {
     return "{\"type\":\"identify\",\"userId\":\"" + user + "\",\"messageId\":\"" + id
         + "\",\"timestamp\":\"" + timestamp + "\",\"traits\":" + traits + "}";
-  }
-
-  private List<List<String>> query(String sql) throws SQLException {
-    try (Connection c = warehouse.newConnection()) {
-      return Segment.rows(c, sql);
-    }
-  }
-
-  private List<String> columns(String table) throws SQLException {
-    return query("SELECT column_name || ' ' || data_type FROM information_schema.columns"
-        + " WHERE table_name = '" + table + "' ORDER BY ordinal_position").stream()
-        .map(r -> r.get(0)).toList();
-  }
-
-  private static List<String> row(String... values) {
-    return Arrays.asList(values);
   }
 
   @Test
@@ -270,11 +215,5 @@ class SegmentTablesLoadTest {
         + "'users','discards') ORDER BY 1").stream().map(r -> r.get(0)))
         .containsExactly("aliases", "discards", "groups", "identifies", "pages", "screens",
             "tracks", "users");
-  }
-
-  private void execute(String sql) throws SQLException {
-    try (Connection c = warehouse.newConnection(); Statement st = c.createStatement()) {
-      st.execute(sql);
-    }
   }
 }

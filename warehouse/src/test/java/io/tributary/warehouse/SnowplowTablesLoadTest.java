@@ -7,15 +7,11 @@ import io.tributary.core.EnrichedEvent;
 import io.tributary.core.EnrichedEventCodec;
 import io.tributary.core.EventField;
 import io.tributary.core.Json;
-import io.tributary.core.ManualClock;
 import io.tributary.core.RetriableException;
 import io.tributary.core.SourcedRecord;
 import io.tributary.core.tables.ColumnType;
 import io.tributary.core.tables.SchemaColumnTypes;
-import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,17 +20,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Enriched Snowplow events through the loader into one table per self-describing event schema model
  * and per entity schema model: typed from their schemas, one row per entity instance, evolving with
  * new versions, exactly once.
  */
-class SnowplowTablesLoadTest {
+class SnowplowTablesLoadTest extends DerivedTablesLoadTestBase {
   private static final String BUTTON_1_0_0 = "iglu:com.acme/button_press/jsonschema/1-0-0";
   private static final String BUTTON_1_0_1 = "iglu:com.acme/button_press/jsonschema/1-0-1";
   private static final String BUTTON_2_0_0 = "iglu:com.acme/button_press/jsonschema/2-0-0";
@@ -46,27 +40,15 @@ class SnowplowTablesLoadTest {
       "entity_index BIGINT", "event_time TIMESTAMP", "original_timestamp TIMESTAMP",
       "sent_at TIMESTAMP", "received_at TIMESTAMP", "loaded_at TIMESTAMP");
 
-  @TempDir Path dir;
-  private final ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
   private final Map<String, Map<String, ColumnType>> schemas = new LinkedHashMap<>();
   private final SchemaColumnTypes types = uri -> Optional.ofNullable(schemas.get(uri));
-  private DuckDbWarehouse warehouse;
-  private final List<EventLoader> loaders = new ArrayList<>();
-  private long offset;
 
   @BeforeEach
-  void open() {
-    warehouse = DuckDbWarehouse.open(dir.resolve("warehouse.duckdb"));
+  void registerSchemas() {
     schemas.put(BUTTON_1_0_0, columns("label", ColumnType.VARCHAR, "count", ColumnType.BIGINT,
         "price", ColumnType.DOUBLE, "target_url", ColumnType.VARCHAR,
         "target_attributes", ColumnType.JSON));
     schemas.put(PAGE, columns("id", ColumnType.VARCHAR));
-  }
-
-  @AfterEach
-  void close() {
-    loaders.forEach(EventLoader::close);
-    warehouse.close();
   }
 
   @Test
@@ -167,8 +149,7 @@ class SnowplowTablesLoadTest {
     EventLoader loader = new EventLoader(warehouse,
         new LoaderSettings("loader", "enriched", 10_000, Duration.ofSeconds(5)), clock,
         EventLoader.ENRICHED, 300, true, null);
-    loader.open(List.of(0));
-    loaders.add(loader);
+    opened(loader);
     load(loader, event("e1", sd(BUTTON_1_0_0, "{\"label\":\"ok\"}"), sd(PAGE, "{\"id\":\"p\"}")));
     assertThat(query("SELECT count(*) FROM events")).containsExactly(row("1"));
     assertThat(query("SELECT count(*) FROM information_schema.tables"
@@ -181,9 +162,7 @@ class SnowplowTablesLoadTest {
     EventLoader loader = new EventLoader(warehouse,
         new LoaderSettings("loader", "enriched", 10_000, Duration.ofSeconds(5)), clock,
         EventLoader.ENRICHED, 300, true, schemaTypes);
-    loader.open(List.of(0));
-    loaders.add(loader);
-    return loader;
+    return opened(loader);
   }
 
   private static EnrichedEvent event(String id, String unstruct, String... entities) {
@@ -234,11 +213,6 @@ class SnowplowTablesLoadTest {
     load(loader, Arrays.stream(events).map(this::record).toArray(SourcedRecord[]::new));
   }
 
-  private static void load(EventLoader loader, SourcedRecord... records) {
-    loader.write(List.of(records));
-    loader.flush(true);
-  }
-
   private static Map<String, ColumnType> columns(Object... nameType) {
     Map<String, ColumnType> out = new LinkedHashMap<>();
     for (int i = 0; i < nameType.length; i += 2) {
@@ -251,27 +225,5 @@ class SnowplowTablesLoadTest {
     List<String> out = new ArrayList<>(head);
     out.addAll(List.of(tail));
     return out;
-  }
-
-  private List<List<String>> query(String sql) throws SQLException {
-    try (Connection c = warehouse.newConnection()) {
-      return Segment.rows(c, sql);
-    }
-  }
-
-  private List<String> columns(String table) throws SQLException {
-    return query("SELECT column_name || ' ' || data_type FROM information_schema.columns"
-        + " WHERE table_name = '" + table + "' ORDER BY ordinal_position").stream()
-        .map(r -> r.get(0)).toList();
-  }
-
-  private static List<String> row(String... values) {
-    return Arrays.asList(values);
-  }
-
-  private void execute(String sql) throws SQLException {
-    try (Connection c = warehouse.newConnection(); Statement st = c.createStatement()) {
-      st.execute(sql);
-    }
   }
 }
