@@ -240,6 +240,16 @@ public final class EmbeddedKafka implements HealthCheck, AutoCloseable {
     }
   }
 
+  /** Stops the broker, keeping its ports and data, until {@link #startAgain}: for fault tests. */
+  void stopForAWhile() {
+    server.shutdown();
+    server.awaitShutdown();
+  }
+
+  void startAgain() {
+    server = newServer(props);
+  }
+
   public String bootstrapServers() {
     return bootstrapServers;
   }

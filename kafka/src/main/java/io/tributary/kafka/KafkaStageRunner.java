@@ -40,6 +40,7 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
   private static final long LAG_REFRESH_NANOS = 2_000_000_000L;
   private static final Duration LAG_QUERY_TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration COMMIT_RETRY = Duration.ofSeconds(1);
 
   private final String name;
   private final Properties consumerProps;
@@ -57,6 +58,15 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
   private volatile long lagUpdatedNanos = System.nanoTime() - LAG_REFRESH_NANOS;
   private volatile boolean assigned;
   private volatile String pausedFor;
+  /**
+   * Offsets the sink made durable whose commit to the group is not confirmed yet. Touched only on
+   * the stage thread (commit callbacks run inside consumer calls). Kept until a commit succeeds,
+   * so a commit that fails while nothing new arrives (a coordinator moving, a broker down) is
+   * retried instead of leaving the group's offsets, and the lag, behind for ever.
+   */
+  private final Map<TopicPartition, OffsetAndMetadata> notYetCommitted = new HashMap<>();
+  private int commitsInFlight;
+  private long retryCommitAtNanos;
 
   /**
    * @param instanceId stable id of this process for Kafka static membership: after a restart (even
@@ -131,6 +141,8 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
         consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     try {
       consumer = c;
+      notYetCommitted.clear();
+      commitsInFlight = 0;
       Set<Integer> owned = new java.util.HashSet<>();
       try {
         c.subscribe(List.of(topic), new Listener(c, owned));
@@ -249,20 +261,35 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
   }
 
   private void commit(KafkaConsumer<byte[], byte[]> c, Map<Integer, Long> offsets, boolean sync) {
-    if (offsets.isEmpty()) {
+    offsets.forEach((p, o) ->
+        notYetCommitted.put(new TopicPartition(topic, p), new OffsetAndMetadata(o)));
+    if (notYetCommitted.isEmpty()) {
       return;
     }
-    Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
-    offsets.forEach((p, o) -> commits.put(new TopicPartition(topic, p), new OffsetAndMetadata(o)));
+    Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>(notYetCommitted);
     if (sync) {
       c.commitSync(commits);
-    } else {
-      c.commitAsync(commits, (done, error) -> {
-        if (error != null) {
-          LOG.debug("{}: offset commit failed (retried with the next batch): {}", name, error.toString());
-        }
-      });
+      confirmed(commits);
+      return;
     }
+    if (offsets.isEmpty() && (commitsInFlight > 0 || System.nanoTime() < retryCommitAtNanos)) {
+      return; // nothing new: only a retry of a failed commit, and not too often
+    }
+    commitsInFlight++;
+    c.commitAsync(commits, (done, error) -> {
+      commitsInFlight--;
+      if (error != null) {
+        retryCommitAtNanos = System.nanoTime() + COMMIT_RETRY.toNanos();
+        LOG.debug("{}: offset commit failed (retried): {}", name, error.toString());
+      } else {
+        confirmed(commits);
+      }
+    });
+  }
+
+  /** Forgets committed offsets, unless the sink made newer ones durable meanwhile. */
+  private void confirmed(Map<TopicPartition, OffsetAndMetadata> commits) {
+    commits.forEach(notYetCommitted::remove);
   }
 
   private final class Listener implements ConsumerRebalanceListener {
@@ -287,6 +314,7 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
       List<Integer> ids = partitions.stream().map(TopicPartition::partition).toList();
       sink.closePartitions(ids);
       ids.forEach(owned::remove);
+      partitions.forEach(notYetCommitted::remove); // the new owner commits them now
     }
 
     @Override
@@ -294,6 +322,7 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
       List<Integer> ids = partitions.stream().map(TopicPartition::partition).toList();
       sink.closePartitions(ids);
       ids.forEach(owned::remove);
+      partitions.forEach(notYetCommitted::remove);
     }
 
     @Override

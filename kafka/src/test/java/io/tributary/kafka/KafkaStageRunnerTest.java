@@ -14,8 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +61,79 @@ class KafkaStageRunnerTest {
         Health health = await().atMost(60, TimeUnit.SECONDS).until(runner::health, h -> !h.ready());
         assertThat(health.detail()).contains("broken stopped on NoClassDefFoundError",
             "org/example/Missing", "restart the process");
+      }
+    }
+  }
+
+  /**
+   * The sink makes its last record durable while the broker is down, so the offset commit fails,
+   * and nothing more arrives to carry a later commit: the runner must retry on its own once the
+   * broker is back, or the group's offset (and the stage's lag) stays one record behind for ever.
+   */
+  @Test
+  void anOffsetCommitThatFailsWhileNothingMoreArrivesIsRetried() throws Exception {
+    try (EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"), false)) {
+      Properties props = new Properties();
+      props.put("bootstrap.servers", broker.bootstrapServers());
+      KafkaTopics.ensure(props, List.of(new TopicSpec("in", 1, (short) 1, Duration.ofDays(1))));
+      AtomicLong written = new AtomicLong(-1);
+      AtomicBoolean durable = new AtomicBoolean();
+      AtomicLong flushedWhileDown = new AtomicLong();
+      AtomicBoolean brokerDown = new AtomicBoolean();
+      PartitionedSink heldBack = new PartitionedSink() {
+        private boolean handedOut;
+
+        @Override
+        public Map<Integer, Long> open(Collection<Integer> partitions) {
+          return Map.of();
+        }
+
+        @Override
+        public void write(List<SourcedRecord> records) {
+          written.set(records.get(records.size() - 1).offset());
+        }
+
+        @Override
+        public Map<Integer, Long> flush(boolean force) {
+          if (!durable.get() || handedOut) {
+            return Map.of();
+          }
+          handedOut = true; // like a real sink: each durable offset is handed out once
+          if (brokerDown.get()) {
+            flushedWhileDown.incrementAndGet();
+          }
+          return Map.of(0, written.get() + 1);
+        }
+
+        @Override
+        public void closePartitions(Collection<Integer> partitions) {}
+      };
+      try (KafkaStageRunner runner =
+              new KafkaStageRunner("held", props, "g", "in", heldBack, null).start();
+          KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props,
+              new ByteArraySerializer(), new ByteArraySerializer())) {
+        producer.send(new ProducerRecord<>("in", "x".getBytes(StandardCharsets.UTF_8))).get();
+        await().atMost(60, TimeUnit.SECONDS).until(() -> written.get() == 0);
+
+        broker.stopForAWhile();
+        brokerDown.set(true);
+        durable.set(true);
+        await().atMost(30, TimeUnit.SECONDS).until(() -> flushedWhileDown.get() == 1);
+        Thread.sleep(3_000); // the commit attempt fails meanwhile (no coordinator)
+        brokerDown.set(false);
+        broker.startAgain();
+
+        try (Admin admin = Admin.create(props)) {
+          await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500))
+              .ignoreExceptions().until(() -> {
+                Map<TopicPartition, OffsetAndMetadata> offsets = admin
+                    .listConsumerGroupOffsets("g").partitionsToOffsetAndMetadata().get();
+                OffsetAndMetadata committed = offsets.get(new TopicPartition("in", 0));
+                return committed != null && committed.offset() == 1;
+              });
+        }
+        await().atMost(30, TimeUnit.SECONDS).until(() -> runner.health().detail(),
+            d -> d.contains("lag 0"));
       }
     }
   }
