@@ -15,7 +15,13 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.MemberToRemove;
+import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -41,6 +47,7 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
   private static final long LAG_REFRESH_NANOS = 2_000_000_000L;
   private static final Duration LAG_QUERY_TIMEOUT = Duration.ofSeconds(2);
   private static final Duration COMMIT_RETRY = Duration.ofSeconds(1);
+  private static final Duration STATIC_REMOVAL_TIMEOUT = Duration.ofSeconds(3);
 
   private final String name;
   private final Properties consumerProps;
@@ -187,6 +194,46 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
       c.close(CloseOptions.groupMembershipOperation(running
           ? CloseOptions.GroupMembershipOperation.DEFAULT
           : CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+      if (!running) {
+        removeStaticMember();
+      }
+    }
+  }
+
+  /**
+   * A static member that is stopped while it is (re)joining the group has no member id yet, so its
+   * close sends no LeaveGroup, and the coordinator would keep waiting for it until its session
+   * times out (45 s by default) before handing its partitions to the others. Removing it by its
+   * instance id works in any state; one that already left is simply not found.
+   */
+  private void removeStaticMember() {
+    Object instance = consumerProps.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    if (instance == null) {
+      return;
+    }
+    Properties adminProps = new Properties();
+    consumerProps.forEach((k, v) -> {
+      if (AdminClientConfig.configNames().contains(k.toString())) {
+        adminProps.put(k, v);
+      }
+    });
+    Admin admin = Admin.create(adminProps);
+    try {
+      RemoveMembersFromConsumerGroupOptions options = new RemoveMembersFromConsumerGroupOptions(
+          List.of(new MemberToRemove(instance.toString())));
+      options.timeoutMs((int) STATIC_REMOVAL_TIMEOUT.toMillis());
+      admin.removeMembersFromConsumerGroup(
+              consumerProps.getProperty(ConsumerConfig.GROUP_ID_CONFIG), options)
+          .all().get(STATIC_REMOVAL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      LOG.debug("{}: removed static member {} from its group", name, instance);
+    } catch (ExecutionException e) {
+      LOG.debug("{}: static member {} not removed: {}", name, instance, e.getCause().toString());
+    } catch (TimeoutException | RuntimeException e) {
+      LOG.debug("{}: static member {} not removed: {}", name, instance, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      admin.close(Duration.ZERO); // a broker that is down must not hold the stop up
     }
   }
 

@@ -137,4 +137,66 @@ class KafkaStageRunnerTest {
       }
     }
   }
+
+  /**
+   * Stopping a static member hands its partitions over at once, whatever the moment: also while it
+   * is rejoining because another member just joined (then it has no member id, so its close alone
+   * would not leave the group, and the others would wait for its session timeout, 45 s).
+   */
+  @Test
+  void aStoppedStaticMemberHandsItsPartitionsOverAtOnceEvenWhileRejoining() throws Exception {
+    try (EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"), false)) {
+      Properties props = new Properties();
+      props.put("bootstrap.servers", broker.bootstrapServers());
+      KafkaTopics.ensure(props, List.of(new TopicSpec("in", 2, (short) 1, Duration.ofDays(1))));
+      for (int round = 0; round < 2; round++) {
+        Tracking first = new Tracking();
+        Tracking second = new Tracking();
+        String group = "g" + round;
+        KafkaStageRunner leaving =
+            new KafkaStageRunner("a", props, group, "in", first, "first").start();
+        await().atMost(30, TimeUnit.SECONDS).until(() -> first.owned.size() == 2);
+        // The first member is stopped from inside its rebalance: when it gives its partitions up
+        // because the second one joined, before it has rejoined.
+        first.onRevoke = () -> new Thread(leaving::close).start();
+        try (KafkaStageRunner staying =
+            new KafkaStageRunner("b", props, group, "in", second, "second").start()) {
+          await("round " + round).atMost(20, TimeUnit.SECONDS)
+              .until(() -> second.owned.size() == 2);
+        }
+        leaving.close();
+      }
+    }
+  }
+
+  /** Keeps which partitions it owns. */
+  private static final class Tracking implements PartitionedSink {
+    final java.util.Set<Integer> owned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    volatile Runnable onRevoke = () -> {};
+
+    @Override
+    public Map<Integer, Long> open(Collection<Integer> partitions) {
+      owned.addAll(partitions);
+      return Map.of();
+    }
+
+    @Override
+    public void write(List<SourcedRecord> records) {}
+
+    @Override
+    public Map<Integer, Long> flush(boolean force) {
+      return Map.of();
+    }
+
+    @Override
+    public void closePartitions(Collection<Integer> partitions) {
+      owned.removeAll(partitions);
+      onRevoke.run();
+      try {
+        Thread.sleep(200); // the stop is under way when the member goes on to rejoin
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
 }
