@@ -100,9 +100,11 @@ public final class EventLoader extends MicroBatchLoader<Object[]> {
     this.decoder = decoder;
     boolean any = maxColumnsPerTable > 0
         && (segmentTables || snowplowTables != null || !declared.isEmpty());
+    DeclaredTables declaredTables = new DeclaredTables(declared);
     this.tables = any ? new DerivedTableWriter(maxColumnsPerTable, segmentTables,
-        snowplowTables == null ? null : new SnowplowTables(snowplowTables),
-        new DeclaredTables(declared), SegmentTables.DISCARDS) : null;
+        snowplowTables == null ? null
+            : new SnowplowTables(snowplowTables, declaredTables.names()),
+        declaredTables, SegmentTables.DISCARDS) : null;
     // BY NAME: tables made by older versions have their columns in another order. The window bound
     // is a constant for the batch, so DuckDB skips row groups of older events by their min/max.
     this.insert = "INSERT " + (warehouse.eventsHasPrimaryKey() ? "OR IGNORE " : "")

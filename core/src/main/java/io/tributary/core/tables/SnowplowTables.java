@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -39,6 +40,8 @@ public final class SnowplowTables {
   private static final int CACHED = 10_000;
 
   private final SchemaColumnTypes types;
+  /** Table names declared tables hold: a schema table named like one gets {@code schema_} first. */
+  private final Set<String> taken;
   /** Per schema URI (bounded: cleared when it grows past {@link #CACHED}); null values: no table. */
   private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
 
@@ -46,7 +49,24 @@ public final class SnowplowTables {
   private record Schema(TableDef table, String version) {}
 
   public SnowplowTables(SchemaColumnTypes types) {
+    this(types, Set.of());
+  }
+
+  /** @param taken names of declared tables, which schema tables must not write into */
+  public SnowplowTables(SchemaColumnTypes types, Set<String> taken) {
     this.types = requireNonNull(types, "types is null");
+    this.taken = Set.copyOf(taken);
+  }
+
+  /** As {@link #tableName(String)}, with {@code schema_} first when a declared table has that name. */
+  public static String tableName(String schemaUri, Set<String> taken) {
+    String table = tableName(schemaUri);
+    if (table == null || !taken.contains(table)) {
+      return table;
+    }
+    String prefixed = "schema_" + table;
+    return prefixed.length() <= Names.MAX_LENGTH ? prefixed
+        : "schema_" + table.substring(table.length() + "schema_".length() - Names.MAX_LENGTH);
   }
 
   /**
@@ -124,7 +144,7 @@ public final class SnowplowTables {
     }
     Schema schema = schemas.get(uri);
     if (schema == null) {
-      String table = tableName(uri);
+      String table = tableName(uri, taken);
       if (table == null) {
         return null;
       }

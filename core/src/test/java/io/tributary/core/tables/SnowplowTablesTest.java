@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SnowplowTablesTest {
@@ -52,6 +53,21 @@ class SnowplowTablesTest {
     assertThat(SnowplowTables.tableName("com.acme/button_press/jsonschema/1-0-0")).isNull();
     assertThat(SnowplowTables.tableName("iglu:com.acme/button_press/jsonschema/1-0")).isNull();
     assertThat(SnowplowTables.tableName(null)).isNull();
+  }
+
+  @Test
+  void aSchemaTableNamedLikeADeclaredTableGetsSchemaFirst() {
+    SnowplowTables tables = new SnowplowTables(SchemaColumnTypes.NONE,
+        Set.of("com_acme_button_press_1"));
+    List<DerivedRow> rows = tables.rows(event(sd(BUTTON, "{\"label\":\"ok\"}"),
+        "[" + sd(PAGE, "{\"id\":\"p1\"}") + "]")::get);
+
+    assertThat(rows).extracting(r -> r.table().name()).containsExactly(
+        "schema_com_acme_button_press_1", "com_snowplowanalytics_snowplow_web_page_1");
+    String longUri = "iglu:com.acme/" + "n".repeat(200) + "/jsonschema/3-0-0";
+    String longName = SnowplowTables.tableName(longUri);
+    assertThat(SnowplowTables.tableName(longUri, Set.of(longName)))
+        .hasSize(Names.MAX_LENGTH).startsWith("schema_").endsWith("nnn_3");
   }
 
   @Test
