@@ -54,7 +54,7 @@ public final class BadRowLoader extends MicroBatchLoader<BadRow> {
   }
 
   @Override
-  String insertSql(String stagingTable) {
+  String insertSql(String stagingTable, List<BadRow> staged) {
     return "INSERT OR IGNORE INTO bad_events BY NAME SELECT *, now()::TIMESTAMP AS loaded_at FROM "
         + stagingTable;
   }

@@ -15,7 +15,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -51,6 +53,7 @@ public final class EventLoader extends MicroBatchLoader<Object[]> {
 
   private final RecordDecoder decoder;
   private final String insert;
+  private final Duration dedupeWindow;
   private final DerivedTableWriter tables;
 
   public EventLoader(DuckDbWarehouse warehouse, LoaderSettings settings, Clock clock,
@@ -105,13 +108,12 @@ public final class EventLoader extends MicroBatchLoader<Object[]> {
         snowplowTables == null ? null
             : new SnowplowTables(snowplowTables, declaredTables.names()),
         declaredTables, SegmentTables.DISCARDS) : null;
-    // BY NAME: tables made by older versions have their columns in another order. The window bound
-    // is a constant for the batch, so DuckDB skips row groups of older events by their min/max.
+    // BY NAME: tables made by older versions have their columns in another order.
     this.insert = "INSERT " + (warehouse.eventsHasPrimaryKey() ? "OR IGNORE " : "")
         + "INTO events BY NAME SELECT s.*, now()::TIMESTAMP AS loaded_at FROM %1$s s"
         + " WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = s.event_id"
-        + " AND e.received_at >= (SELECT min(received_at) FROM %1$s) - INTERVAL "
-        + settings.dedupeWindow().toSeconds() + " SECOND)";
+        + " AND e.received_at >= %2$s)";
+    this.dedupeWindow = settings.dedupeWindow();
   }
 
   @Override
@@ -125,9 +127,31 @@ public final class EventLoader extends MicroBatchLoader<Object[]> {
   }
 
   @Override
-  String insertSql(String stagingTable) {
-    return String.format(insert, stagingTable);
+  String insertSql(String stagingTable, List<Object[]> staged) {
+    return String.format(insert, stagingTable, windowStart(staged, dedupeWindow));
   }
+
+  /**
+   * Where the duplicate check starts: the batch's oldest receive time less the dedupe window, as a
+   * literal. DuckDB skips the row groups of older events by their min/max only for a constant; a
+   * subquery bound made every batch read the receive times of the whole table.
+   */
+  static String windowStart(List<Object[]> staged, Duration window) {
+    LocalDateTime oldest = null;
+    for (Object[] row : staged) {
+      if (row[EventField.RECEIVED_AT.ordinal()] instanceof LocalDateTime t
+          && (oldest == null || t.isBefore(oldest))) {
+        oldest = t;
+      }
+    }
+    if (oldest == null) {
+      return "TIMESTAMP '1970-01-01 00:00:00'"; // no receive time to go by: check every event
+    }
+    return "TIMESTAMP '" + oldest.minusSeconds(window.toSeconds()).format(SQL_TIMESTAMP) + "'";
+  }
+
+  private static final DateTimeFormatter SQL_TIMESTAMP =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
 
   /** Inserts the new events, then the derived rows of exactly those (not of duplicates). */
   @Override
@@ -139,7 +163,7 @@ public final class EventLoader extends MicroBatchLoader<Object[]> {
     long start = System.nanoTime();
     Set<String> inserted = new HashSet<>();
     try (Statement st = conn.createStatement();
-        ResultSet rs = st.executeQuery(insertSql(stagingTable) + " RETURNING event_id")) {
+        ResultSet rs = st.executeQuery(insertSql(stagingTable, staged) + " RETURNING event_id")) {
       while (rs.next()) {
         inserted.add(rs.getString(1));
       }

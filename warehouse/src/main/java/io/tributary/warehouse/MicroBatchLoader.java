@@ -112,8 +112,8 @@ abstract class MicroBatchLoader<T> implements BacklogAwareSink, HealthCheck {
   /** Appends one row in the staging table's column order. */
   abstract void appendRow(DuckDBAppender appender, T row) throws SQLException;
 
-  /** Moves the staging table's rows into the target, ignoring ids already there. */
-  abstract String insertSql(String stagingTable);
+  /** Moves the staging table's rows ({@code staged}) into the target, ignoring ids already there. */
+  abstract String insertSql(String stagingTable, List<T> staged);
 
   /**
    * Moves the staged rows into the target inside the batch's transaction (which also writes the
@@ -122,7 +122,7 @@ abstract class MicroBatchLoader<T> implements BacklogAwareSink, HealthCheck {
    */
   int moveStaged(DuckDBConnection conn, String stagingTable, List<T> staged) throws SQLException {
     try (Statement st = conn.createStatement()) {
-      return st.executeUpdate(insertSql(stagingTable));
+      return st.executeUpdate(insertSql(stagingTable, staged));
     }
   }
 

@@ -338,6 +338,45 @@ class EventLoaderTest {
   }
 
   @Test
+  void aMessageIdIsADuplicateWithinTheDedupeWindowOfReceiveTimeNotBeyond() throws SQLException {
+    EventLoader loader = new EventLoader(warehouse, new LoaderSettings("loader", "raw", 1000,
+        MAX_DELAY, Duration.ofHours(1)), clock, EventLoader.RAW_SEGMENT);
+    toClose.add(loader);
+    loader.open(List.of(0));
+    Instant first = Instant.parse("2030-01-01T10:00:00.123456Z");
+    String m1 = batch(Segment.track("m1", "Order Completed"));
+    loader.write(List.of(record(0, 0, "raw-0", first, m1)));
+    loader.flush(true);
+    // 59 minutes later: within the window, a duplicate; also when older events share its batch
+    loader.write(List.of(record(0, 1, "raw-1", first.plusSeconds(59 * 60), m1),
+        record(0, 2, "raw-2", first.plusSeconds(30 * 60), batch(Segment.track("m2", "Other")))));
+    loader.flush(true);
+    assertThat(loader.duplicateEvents()).isEqualTo(1);
+    // 61 minutes after the first: beyond the window, so loaded again
+    loader.write(List.of(record(0, 3, "raw-3", first.plusSeconds(61 * 60), m1)));
+    loader.flush(true);
+
+    assertThat(loader.duplicateEvents()).isEqualTo(1);
+    assertThat(query("SELECT raw_id FROM events WHERE event_id = 'm1' ORDER BY raw_id"))
+        .containsExactly(List.of("raw-0"), List.of("raw-3"));
+  }
+
+  @Test
+  void theDedupeWindowStartsAtTheBatchsOldestReceiveTimeAsALiteral() {
+    Object[] older = new Object[io.tributary.core.EventField.values().length];
+    Object[] newer = older.clone();
+    Object[] none = older.clone();
+    older[io.tributary.core.EventField.RECEIVED_AT.ordinal()] =
+        java.time.LocalDateTime.parse("2030-01-02T00:30:00.000007");
+    newer[io.tributary.core.EventField.RECEIVED_AT.ordinal()] =
+        java.time.LocalDateTime.parse("2030-01-02T05:00:00");
+    assertThat(EventLoader.windowStart(List.<Object[]>of(newer, none, older), Duration.ofHours(24)))
+        .isEqualTo("TIMESTAMP '2030-01-01 00:30:00.000007'");
+    assertThat(EventLoader.windowStart(List.<Object[]>of(none), Duration.ofHours(24)))
+        .isEqualTo("TIMESTAMP '1970-01-01 00:00:00'");
+  }
+
+  @Test
   void replayingARawRecordWithoutMessageIdsLoadsItOnce() throws SQLException {
     EventLoader loader = loader(1000);
     loader.open(List.of(0));
