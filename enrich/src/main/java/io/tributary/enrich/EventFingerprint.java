@@ -15,6 +15,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -45,6 +46,8 @@ public final class EventFingerprint implements Enrichment {
   }
 
   private final EventField[] fields;
+  /** "column=" of each of {@link #fields}. */
+  private final String[] prefixes;
   private final String algorithm;
 
   public EventFingerprint(List<EventField> fields, String algorithm) {
@@ -62,7 +65,8 @@ public final class EventFingerprint implements Enrichment {
     this.fields = EnumSet.copyOf(fields).toArray(new EventField[0]);
     this.algorithm = algorithm;
     newDigest();
-    this.digest = ThreadLocal.withInitial(this::newDigest);
+    this.prefixes = Arrays.stream(this.fields).map(f -> f.column() + "=").toArray(String[]::new);
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(newDigest()));
   }
 
   /** SHA-256 over {@link #DEFAULT_FIELDS}. */
@@ -77,13 +81,15 @@ public final class EventFingerprint implements Enrichment {
 
   @Override
   public void enrich(EnrichedEvent event) {
-    StringBuilder text = new StringBuilder(INITIAL_CAPACITY);
-    for (EventField field : fields) {
-      Object value = event.get(field);
+    Scratch scratch = this.scratch.get();
+    StringBuilder text = scratch.text;
+    text.setLength(0);
+    for (int i = 0; i < fields.length; i++) {
+      Object value = event.get(fields[i]);
       if (value == null) {
         continue;
       }
-      text.append(field.column()).append('=');
+      text.append(prefixes[i]);
       if (value instanceof String string) {
         text.append(string);
       } else if (value instanceof JsonNode json) {
@@ -95,15 +101,34 @@ public final class EventFingerprint implements Enrichment {
       }
       text.append('\u0001');
     }
-    byte[] hash = digest.get().digest(text.toString().getBytes(StandardCharsets.UTF_8));
+    String encoded = text.toString();
+    byte[] bytes = encoded.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length != encoded.length() || text.capacity() > MAX_KEPT_CAPACITY) {
+      // Not all ASCII: the builder may have switched to two bytes per character for good.
+      scratch.text = new StringBuilder(INITIAL_CAPACITY);
+    }
+    byte[] hash = scratch.digest.digest(bytes);
     event.set(EventField.EVENT_FINGERPRINT, HexFormat.of().formatHex(hash));
   }
 
   /** Room for a typical event's text (~2.5 KB) without growing the builder copy by copy. */
   private static final int INITIAL_CAPACITY = 4096;
+  private static final int MAX_KEPT_CAPACITY = 64 * 1024;
 
-  /** Looking a digest up per event costs more than hashing; one per thread is reused. */
-  private final ThreadLocal<MessageDigest> digest;
+  /**
+   * Looking a digest up per event costs more than hashing, and a new builder for every event
+   * costs its allocation: one of each per thread is reused.
+   */
+  private final ThreadLocal<Scratch> scratch;
+
+  private static final class Scratch {
+    final MessageDigest digest;
+    StringBuilder text = new StringBuilder(INITIAL_CAPACITY);
+
+    Scratch(MessageDigest digest) {
+      this.digest = digest;
+    }
+  }
 
   private MessageDigest newDigest() {
     try {
