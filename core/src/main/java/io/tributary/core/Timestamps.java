@@ -113,8 +113,8 @@ public final class Timestamps {
 
   /**
    * What SDKs send nearly always, {@code 2024-05-01T10:00:00.123Z} or with {@code ±HH:MM}: read
-   * without {@link #DATE_TIME}, whose optional sections cost more than the rest of an event's
-   * normalisation. Null for any other shape or an out-of-range field, left to the formatter; the
+   * without {@link #DATE_TIME}, whose optional sections cost about as much as the rest of a Segment
+   * event's normalisation. Null for any other shape or an out-of-range field, left to the formatter; the
    * same instant as the formatter otherwise (before the range check).
    */
   private static Instant parseCommonIso(String s) {
