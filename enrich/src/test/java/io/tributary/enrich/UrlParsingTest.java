@@ -4,7 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.core.EnrichedEvent;
 import io.tributary.core.EventField;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -83,5 +90,53 @@ class UrlParsingTest {
             Map.entry("bad", "%zz"));
     assertThat(UrlParsing.rawQuery("example.com/p?x=1#frag?no")).isEqualTo("x=1");
     assertThat(UrlParsing.rawQuery("https://example.com/p#frag")).isNull();
+  }
+
+  @Test
+  void splitsAsJavaNetUriThenTheLenientPatternDid() {
+    List<String> urls = new ArrayList<>(List.of("", " ", "://x", "1http://x", "h:ttp://x",
+        "http//x", "http:/x", "http://", "http:///p", "http://@/", "http://u@h:1:2/p",
+        "http://h#a#b", "http://h?a?b#c?d", "http://h/p q?x y#z w", "http://[::1", "http://h:/",
+        "mailto:a@b.c", "javascript:alert(1)", "//h/p", " \thttps://h/\n", "a+b-c.d://h/",
+        "http://h\u2028x/", "http://h/%zz%", "HTTPS://H.COM:443", "http://h:0065535/",
+        "http://é.fr/é?é#é", "http://a b/", "ws://h", "wss://h:8/p"));
+    Random random = new Random(20261122);
+    String[] pieces = {"http", "S", "://", ":", "/", "//", "?", "#", "@", "[", "]", "%", "%2F",
+        ".", " ", "\t", "a", "Z", "9", "-", "+", "_", "é", "例", "\n", "&", "="};
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder url = new StringBuilder(i % 2 == 0 ? "https://" : "");
+      for (int k = random.nextInt(12); k > 0; k--) {
+        url.append(pieces[random.nextInt(pieces.length)]);
+      }
+      urls.add(url.toString());
+    }
+    for (String url : urls) {
+      assertThat(UrlParsing.parse(url)).as(url).isEqualTo(referenceParse(url));
+    }
+  }
+
+  private static final Pattern LENIENT = Pattern.compile(
+      "([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)([^?#]*)(?:\\?([^#]*))?(?:#(.*))?", Pattern.DOTALL);
+
+  // UrlParsing.parse as it was: java.net.URI, and the lenient pattern for what URI rejects.
+  private static UrlParsing.ParsedUrl referenceParse(String url) {
+    String s = url.strip();
+    if (s.isEmpty()) {
+      return null;
+    }
+    try {
+      URI uri = new URI(s);
+      if (uri.getScheme() == null || uri.isOpaque() || uri.getRawAuthority() == null) {
+        return null;
+      }
+      return UrlParsing.build(uri.getScheme(), uri.getRawAuthority(), uri.getRawPath(),
+          uri.getRawQuery(), uri.getRawFragment());
+    } catch (URISyntaxException e) {
+      Matcher m = LENIENT.matcher(s);
+      if (!m.matches()) {
+        return null;
+      }
+      return UrlParsing.build(m.group(1), m.group(2), m.group(3), m.group(4), m.group(5));
+    }
   }
 }
