@@ -2,10 +2,12 @@ package io.tributary.lake.iceberg;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tributary.lake.s3.S3ProxyServer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.Table;
@@ -41,11 +43,12 @@ class IcebergArchiverOnRestCatalogTest {
     IcebergTables.close(backing);
   }
 
+  /** A REST catalog client's properties as Tributary derives them when the lake is on local disk. */
   static Map<String, String> restCatalog(RestCatalogServer server) {
     return Map.of(
         "type", "rest",
         "uri", server.uri().toString(),
-        IcebergCatalogs.IO_IMPL, LocalFileIO.class.getName());
+        IcebergCatalogs.IO_IMPL, ResolvingLocalFileIO.class.getName());
   }
 
   IcebergArchiver archiver(Catalog catalog) {
@@ -72,6 +75,8 @@ class IcebergArchiverOnRestCatalogTest {
       assertThat(table.currentSnapshot().summary())
           .containsEntry(TableOffsets.key(TOPIC, 0), "25")
           .containsEntry(TableOffsets.key(TOPIC, 1), "5");
+      assertThat(LakeFiles.list(table)).isNotEmpty()
+          .allSatisfy(f -> assertThat(f.path()).startsWith(dir.resolve("lake").toString()));
       // The commit went through the service into the catalog behind it.
       assertThat(server.tableCommits()).isPositive();
       assertThat(backing.loadTable(EnrichedTable.ID).currentSnapshot().snapshotId())
@@ -106,6 +111,49 @@ class IcebergArchiverOnRestCatalogTest {
           .containsExactlyInAnyOrderElementsOf(Events.ids(0, 0, 20));
     } finally {
       IcebergTables.close(second);
+    }
+  }
+
+  @Test
+  void aRestCatalogWhoseTablesAreInABucketIsWrittenThroughS3FileIo() throws Exception {
+    try (S3ProxyServer s3 = S3ProxyServer.start().createBucket("lake-bucket")) {
+      Map<String, String> s3Client = Map.of(
+          "http-client.type", "urlconnection",
+          "s3.endpoint", s3.endpoint().toString(),
+          "s3.path-style-access", "true",
+          "client.region", "us-east-1",
+          "s3.access-key-id", S3ProxyServer.ACCESS_KEY_ID,
+          "s3.secret-access-key", S3ProxyServer.SECRET_ACCESS_KEY);
+      Map<String, String> serverCatalog = new HashMap<>(s3Client);
+      serverCatalog.putAll(Map.of(
+          "type", "jdbc",
+          "uri", "jdbc:sqlite:" + dir.resolve("s3-catalog.sqlite"),
+          "warehouse", "s3://lake-bucket/warehouse",
+          IcebergCatalogs.IO_IMPL, "org.apache.iceberg.aws.s3.S3FileIO"));
+      Catalog s3Backing = IcebergCatalogs.open("service", serverCatalog);
+      Map<String, String> client = new HashMap<>(s3Client);
+      try (RestCatalogServer s3Server = RestCatalogServer.start(s3Backing)) {
+        client.putAll(restCatalog(s3Server));
+        Catalog catalog = IcebergCatalogs.open("tributary", client);
+        try {
+          IcebergArchiver a = archiver(catalog);
+          a.open(List.of(0));
+          a.write(Events.range(0, 0, 12));
+          assertThat(a.flush(true)).containsEntry(0, 12L);
+          a.close();
+
+          Table table = catalog.loadTable(EnrichedTable.ID);
+          assertThat(LakeFiles.list(table)).isNotEmpty()
+              .allSatisfy(f -> assertThat(f.path()).startsWith("s3://lake-bucket/warehouse/"));
+          assertThat(IcebergTables.eventIds(table))
+              .containsExactlyInAnyOrderElementsOf(Events.ids(0, 0, 12));
+          assertThat(archiver(catalog).open(List.of(0))).containsEntry(0, 12L);
+        } finally {
+          IcebergTables.close(catalog);
+        }
+      } finally {
+        IcebergTables.close(s3Backing);
+      }
     }
   }
 }
