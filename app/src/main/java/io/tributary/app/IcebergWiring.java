@@ -5,6 +5,7 @@ import io.tributary.lake.iceberg.IcebergArchiver;
 import io.tributary.lake.iceberg.IcebergCatalogs;
 import io.tributary.lake.iceberg.IcebergSettings;
 import io.tributary.lake.iceberg.LocalFileIO;
+import io.tributary.lake.iceberg.ResolvingLocalFileIO;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -14,7 +15,8 @@ import org.apache.iceberg.catalog.Catalog;
 /**
  * The enriched lake's Iceberg catalog from the configuration: the user's catalog properties as they
  * are, or by default a JDBC catalog in a SQLite file under the data dir; files on the lake's store
- * (the local directory, or the bucket through Iceberg's S3FileIO with the {@code lake.s3} settings).
+ * (the local directory, or the bucket through Iceberg's S3FileIO with the {@code lake.s3} settings),
+ * or for a REST catalog on a local store wherever the catalog places the table.
  */
 final class IcebergWiring {
   private IcebergWiring() {}
@@ -33,7 +35,10 @@ final class IcebergWiring {
     if (!props.containsKey(IcebergCatalogs.IO_IMPL)) {
       if (config.lake().store().equals("s3")) {
         s3FileIo(config.lake().s3(), props);
-      } else if (!"rest".equals(props.get("type"))) {
+      } else if ("rest".equals(props.get("type"))) {
+        // A REST catalog places the table: in a bucket (S3FileIO, as Iceberg resolves it) or on disk.
+        props.put(IcebergCatalogs.IO_IMPL, ResolvingLocalFileIO.class.getName());
+      } else {
         props.put(IcebergCatalogs.IO_IMPL, LocalFileIO.class.getName());
       }
     }

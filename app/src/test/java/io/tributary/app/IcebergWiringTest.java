@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tributary.core.ConfigException;
 import io.tributary.lake.iceberg.LocalFileIO;
+import io.tributary.lake.iceberg.ResolvingLocalFileIO;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -50,7 +51,9 @@ class IcebergWiringTest {
     assertThat(c.lake().iceberg().commitRecords()).isEqualTo(1000);
     assertThat(IcebergWiring.catalogProperties(c)).containsExactlyInAnyOrderEntriesOf(Map.of(
         "type", "rest", "uri", "http://127.0.0.1:8181", "warehouse", "analytics",
-        "token", "secret-token-1"));
+        "token", "secret-token-1",
+        // s3:// locations through S3FileIO, local ones without Hadoop's file system
+        "io-impl", ResolvingLocalFileIO.class.getName()));
     assertThat(IcebergWiring.tableLocation(c)).isNull();
     assertThat(c.lake().iceberg().toString()).doesNotContain("secret-token-1");
   }
@@ -78,6 +81,20 @@ class IcebergWiringTest {
         Map.entry("s3.secret-access-key", "example-secret"),
         Map.entry("http-client.type", "urlconnection"));
     assertThat(IcebergWiring.tableLocation(c)).isEqualTo("s3://my-lake/data/lake/enriched");
+  }
+
+  @Test
+  void theUsersIoImplWinsOverTheDerivedOne() throws Exception {
+    TributaryConfig c = load("""
+        lake:
+          iceberg:
+            catalog:
+              type: rest
+              uri: http://127.0.0.1:8181
+              io-impl: org.apache.iceberg.aws.s3.S3FileIO
+        """);
+    assertThat(IcebergWiring.catalogProperties(c))
+        .containsEntry("io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
   }
 
   @Test
