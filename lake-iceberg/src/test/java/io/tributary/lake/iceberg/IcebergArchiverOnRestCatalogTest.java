@@ -136,18 +136,7 @@ class IcebergArchiverOnRestCatalogTest {
         client.putAll(restCatalog(s3Server));
         Catalog catalog = IcebergCatalogs.open("tributary", client);
         try {
-          IcebergArchiver a = archiver(catalog);
-          a.open(List.of(0));
-          a.write(Events.range(0, 0, 12));
-          assertThat(a.flush(true)).containsEntry(0, 12L);
-          a.close();
-
-          Table table = catalog.loadTable(EnrichedTable.ID);
-          assertThat(LakeFiles.list(table)).isNotEmpty()
-              .allSatisfy(f -> assertThat(f.path()).startsWith("s3://lake-bucket/warehouse/"));
-          assertThat(IcebergTables.eventIds(table))
-              .containsExactlyInAnyOrderElementsOf(Events.ids(0, 0, 12));
-          assertThat(archiver(catalog).open(List.of(0))).containsEntry(0, 12L);
+          IcebergTables.assertArchivesAndResumes(catalog, null, "s3://lake-bucket/warehouse/", 12);
         } finally {
           IcebergTables.close(catalog);
         }

@@ -1,8 +1,12 @@
 package io.tributary.lake.iceberg;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +48,32 @@ public final class IcebergTables {
   /** The {@code event_id} of every row. */
   public static List<String> eventIds(Table table) {
     return rows(table).stream().map(r -> (String) r.getField("event_id")).toList();
+  }
+
+  /**
+   * Archives {@code count} events of partition 0 through a new archiver on {@code catalog} (table
+   * at {@code location}, or where the catalog puts it when null), then checks that every data file
+   * is under {@code filePrefix}, that Iceberg's reader returns exactly those events, and that a
+   * new archiver resumes after them.
+   */
+  public static void assertArchivesAndResumes(Catalog catalog, String location, String filePrefix,
+      int count) {
+    IcebergArchiver a = archiver(catalog, location);
+    a.open(List.of(0));
+    a.write(Events.range(0, 0, count));
+    assertThat(a.flush(true)).containsEntry(0, (long) count);
+    a.close();
+
+    Table table = catalog.loadTable(EnrichedTable.ID);
+    assertThat(LakeFiles.list(table)).isNotEmpty()
+        .allSatisfy(f -> assertThat(f.path()).startsWith(filePrefix));
+    assertThat(eventIds(table)).containsExactlyInAnyOrderElementsOf(Events.ids(0, 0, count));
+    assertThat(archiver(catalog, null).open(List.of(0))).containsEntry(0, (long) count);
+  }
+
+  private static IcebergArchiver archiver(Catalog catalog, String location) {
+    return new IcebergArchiver(catalog, EnrichedTable.ID, location,
+        new IcebergSettings("t", 1000, Duration.ofMinutes(1)), Clock.systemUTC());
   }
 
   public static void close(Catalog catalog) {
