@@ -2,6 +2,7 @@ package io.tributary.lake.iceberg;
 
 import io.tributary.lake.s3.S3ProxyServer;
 import io.tributary.testkit.EmbeddedPostgres;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.iceberg.catalog.Catalog;
 import org.junit.jupiter.api.AfterAll;
@@ -47,16 +48,12 @@ class ConcurrentArchiversOnPostgresAndS3Test extends ConcurrentArchiversTest {
 
   @Override
   Catalog newCatalogClient() {
-    return IcebergCatalogs.open("tributary", Map.ofEntries(
-        Map.entry("type", "jdbc"),
-        Map.entry("uri", catalogUrl),
-        Map.entry("warehouse", "s3://" + bucket + "/lake"),
-        Map.entry("io-impl", "org.apache.iceberg.aws.s3.S3FileIO"),
-        Map.entry("http-client.type", "urlconnection"),
-        Map.entry("s3.endpoint", s3.endpoint().toString()),
-        Map.entry("s3.path-style-access", "true"),
-        Map.entry("client.region", "us-east-1"),
-        Map.entry("s3.access-key-id", S3ProxyServer.ACCESS_KEY_ID),
-        Map.entry("s3.secret-access-key", S3ProxyServer.SECRET_ACCESS_KEY)));
+    Map<String, String> props = new HashMap<>(IcebergTables.s3Client(s3));
+    props.putAll(Map.of(
+        "type", "jdbc",
+        "uri", catalogUrl,
+        "warehouse", "s3://" + bucket + "/lake",
+        "io-impl", "org.apache.iceberg.aws.s3.S3FileIO"));
+    return IcebergCatalogs.open("tributary", props);
   }
 }

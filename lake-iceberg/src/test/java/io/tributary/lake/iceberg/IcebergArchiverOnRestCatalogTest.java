@@ -117,13 +117,7 @@ class IcebergArchiverOnRestCatalogTest {
   @Test
   void aRestCatalogWhoseTablesAreInABucketIsWrittenThroughS3FileIo() throws Exception {
     try (S3ProxyServer s3 = S3ProxyServer.start().createBucket("lake-bucket")) {
-      Map<String, String> s3Client = Map.of(
-          "http-client.type", "urlconnection",
-          "s3.endpoint", s3.endpoint().toString(),
-          "s3.path-style-access", "true",
-          "client.region", "us-east-1",
-          "s3.access-key-id", S3ProxyServer.ACCESS_KEY_ID,
-          "s3.secret-access-key", S3ProxyServer.SECRET_ACCESS_KEY);
+      Map<String, String> s3Client = IcebergTables.s3Client(s3);
       Map<String, String> serverCatalog = new HashMap<>(s3Client);
       serverCatalog.putAll(Map.of(
           "type", "jdbc",

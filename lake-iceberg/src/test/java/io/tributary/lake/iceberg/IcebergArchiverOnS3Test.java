@@ -1,9 +1,8 @@
 package io.tributary.lake.iceberg;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.tributary.lake.s3.S3ProxyServer;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.iceberg.catalog.Catalog;
 import org.junit.jupiter.api.Test;
@@ -16,17 +15,12 @@ class IcebergArchiverOnS3Test {
   @Test
   void archivesToABucketAndResumesFromTheTableOffsets() throws Exception {
     try (S3ProxyServer s3 = S3ProxyServer.start().createBucket("lake-bucket")) {
-      Map<String, String> props = Map.of(
+      Map<String, String> props = new HashMap<>(IcebergTables.s3Client(s3));
+      props.putAll(Map.of(
           "type", "jdbc",
           "uri", "jdbc:sqlite:" + dir.resolve("catalog.sqlite"),
           "warehouse", "s3://lake-bucket/lake",
-          "io-impl", "org.apache.iceberg.aws.s3.S3FileIO",
-          "http-client.type", "urlconnection",
-          "s3.endpoint", s3.endpoint().toString(),
-          "s3.path-style-access", "true",
-          "client.region", "us-east-1",
-          "s3.access-key-id", S3ProxyServer.ACCESS_KEY_ID,
-          "s3.secret-access-key", S3ProxyServer.SECRET_ACCESS_KEY);
+          "io-impl", "org.apache.iceberg.aws.s3.S3FileIO"));
       Catalog catalog = IcebergCatalogs.open("tributary", props);
       try {
         IcebergTables.assertArchivesAndResumes(catalog, "s3://lake-bucket/lake/enriched",

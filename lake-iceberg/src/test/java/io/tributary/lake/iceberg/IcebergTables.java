@@ -29,6 +29,17 @@ public final class IcebergTables {
         IcebergCatalogs.IO_IMPL, LocalFileIO.class.getName());
   }
 
+  /** Iceberg's S3 client properties for the S3Proxy server {@code s3} (S3FileIO's own keys). */
+  public static Map<String, String> s3Client(io.tributary.lake.s3.S3ProxyServer s3) {
+    return Map.of(
+        "http-client.type", "urlconnection",
+        "s3.endpoint", s3.endpoint().toString(),
+        "s3.path-style-access", "true",
+        "client.region", "us-east-1",
+        "s3.access-key-id", io.tributary.lake.s3.S3ProxyServer.ACCESS_KEY_ID,
+        "s3.secret-access-key", io.tributary.lake.s3.S3ProxyServer.SECRET_ACCESS_KEY);
+  }
+
   public static Catalog open(Path dir) {
     return IcebergCatalogs.open("test", localCatalog(dir));
   }
