@@ -22,19 +22,35 @@ public final class ResolvingLocalFileIO extends ResolvingFileIO {
     return colon < 0 || location.startsWith("file:");
   }
 
+  /**
+   * A location Tributary has no FileIO for: Iceberg would fall back to Hadoop's file system (not
+   * shipped) and fail with an {@code Error}, which reads as a broken installation; this says what
+   * is supported instead. Local locations are handled before.
+   */
+  private static String remote(String location) {
+    String scheme = location.substring(0, location.indexOf(':'));
+    if (!scheme.equals("s3") && !scheme.equals("s3a") && !scheme.equals("s3n")) {
+      throw new UnsupportedOperationException("Tributary reads and writes Iceberg files on local"
+          + " disk and S3-compatible storage (s3://), not " + scheme + "://: " + location
+          + " (for Google Cloud Storage, use its S3-compatible endpoint; see docs/scale-out.md)");
+    }
+    return location;
+  }
+
   @Override
   public InputFile newInputFile(String location) {
-    return isLocal(location) ? local.newInputFile(location) : super.newInputFile(location);
+    return isLocal(location) ? local.newInputFile(location) : super.newInputFile(remote(location));
   }
 
   @Override
   public InputFile newInputFile(String location, long length) {
-    return isLocal(location) ? local.newInputFile(location) : super.newInputFile(location, length);
+    return isLocal(location) ? local.newInputFile(location)
+        : super.newInputFile(remote(location), length);
   }
 
   @Override
   public OutputFile newOutputFile(String location) {
-    return isLocal(location) ? local.newOutputFile(location) : super.newOutputFile(location);
+    return isLocal(location) ? local.newOutputFile(location) : super.newOutputFile(remote(location));
   }
 
   @Override
@@ -42,7 +58,7 @@ public final class ResolvingLocalFileIO extends ResolvingFileIO {
     if (isLocal(location)) {
       local.deleteFile(location);
     } else {
-      super.deleteFile(location);
+      super.deleteFile(remote(location));
     }
   }
 
@@ -53,7 +69,7 @@ public final class ResolvingLocalFileIO extends ResolvingFileIO {
       if (isLocal(location)) {
         local.deleteFile(location);
       } else {
-        remote.add(location);
+        remote.add(remote(location));
       }
     }
     if (!remote.isEmpty()) {
@@ -78,5 +94,6 @@ public final class ResolvingLocalFileIO extends ResolvingFileIO {
       throw new UnsupportedOperationException(
           "prefix operations are not supported on local files: " + prefix);
     }
+    remote(prefix);
   }
 }

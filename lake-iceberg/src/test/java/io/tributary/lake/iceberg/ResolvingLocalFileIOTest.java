@@ -75,4 +75,21 @@ class ResolvingLocalFileIOTest {
           .isInstanceOf(UnsupportedOperationException.class);
     }
   }
+
+  @Test
+  void aLocationOnAStoreWithoutAFileIoIsRefusedWithWhatIsSupported() {
+    try (ResolvingLocalFileIO io = io()) {
+      for (String location : List.of("gs://bucket/lake/enriched/data/a.parquet",
+          "abfs://c@account.dfs.core.windows.net/a.parquet", "hdfs://nn:8020/lake/a.parquet")) {
+        assertThatThrownBy(() -> io.newOutputFile(location))
+            .isInstanceOf(UnsupportedOperationException.class)
+            .hasMessageContaining("local disk and S3-compatible storage")
+            .hasMessageContaining(location);
+        assertThatThrownBy(() -> io.newInputFile(location))
+            .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> io.deleteFile(location))
+            .isInstanceOf(UnsupportedOperationException.class);
+      }
+    }
+  }
 }
