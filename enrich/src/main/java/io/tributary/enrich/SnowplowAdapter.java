@@ -50,7 +50,7 @@ public final class SnowplowAdapter {
   static final String IGLU_PATH = "/com.snowplowanalytics.iglu/v1";
   /** The tracker version Snowplow gives events made by the Iglu webhook. */
   static final String IGLU_TRACKER = "com.snowplowanalytics.iglu-v1";
-  private static final String PAYLOAD_DATA_1_0 =
+  static final String PAYLOAD_DATA_1_0 =
       "iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-";
   private static final String UNSTRUCT_EVENT_1_0 =
       "iglu:com.snowplowanalytics.snowplow/unstruct_event/jsonschema/1-0-";
@@ -113,6 +113,21 @@ public final class SnowplowAdapter {
 
   private static AdapterResult tp2(RawRecord raw) {
     Map<String, String> query = Params.parse(raw.query());
+    List<Map<String, String>> elements = Tp2Body.read(JSON.getFactory(), raw.body());
+    if (elements == null) {
+      return tp2Tree(raw, query);
+    }
+    Events out = new Events();
+    for (int i = 0; i < elements.size(); i++) {
+      Map<String, String> params = elements.get(i);
+      params.putAll(query);
+      out.add(raw, i, "data[" + i + "] ", params, null, new ArrayList<>());
+    }
+    return out.result();
+  }
+
+  /** tp2 through a JSON tree: any body, and the message for each way it can be wrong. */
+  static AdapterResult tp2Tree(RawRecord raw, Map<String, String> query) {
     JsonNode root;
     try {
       root = JSON.readTree(raw.body());
