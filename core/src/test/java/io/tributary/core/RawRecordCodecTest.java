@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RawRecordCodecTest {
@@ -174,6 +175,21 @@ class RawRecordCodecTest {
     RawRecord out = RawRecordCodec.decode(line);
     assertEquals("i", out.id());
     assertArrayEquals(utf8("{\"a\":1}"), out.body());
+  }
+
+  @Test
+  void bodyEndingTheLineOrFollowedByFieldsOrBrokenDecodesAsJacksonReadsIt() {
+    String head = "{\"id\":\"i\",\"source\":\"s\",\"protocol\":\"p\",\"path\":\"/\","
+        + "\"received_at\":\"2024-03-05T10:20:30Z\",\"body\":";
+    String body = "{\"a\":[1,{\"b\":\"caf\u00e9 \\u00e9\"}],\"\\u00e9\":null}";
+    assertArrayEquals(utf8(body), RawRecordCodec.decode(utf8(head + body + " }")).body());
+    assertArrayEquals(utf8(body), RawRecordCodec.decode(utf8(head + body + ",\"ip\":\"x\"}")).body());
+    assertEquals("x", RawRecordCodec.decode(utf8(head + body + ",\"ip\":\"x\"}")).ip());
+    for (String broken : List.of("{\"a\":01}", "{\"a\":1,}", "[\"\\x\"]", "{\"a\":1")) {
+      BadRequestException e = assertThrows(BadRequestException.class,
+          () -> RawRecordCodec.decode(utf8(head + broken + "}")), broken);
+      assertTrue(e.getMessage().startsWith("raw record is not valid JSON: "), e.getMessage());
+    }
   }
 
   @Test
