@@ -24,6 +24,12 @@ final class Tp2Body {
 
   /** One map per element, in order, or null when the body is not of the usual shape. */
   static List<Map<String, String>> read(JsonFactory json, byte[] body) {
+    List<Map<String, String>> plain = PlainTp2Body.read(body);
+    return plain != null ? plain : streamed(json, body);
+  }
+
+  /** {@link #read} with Jackson's parser, whatever the strings hold. */
+  static List<Map<String, String>> streamed(JsonFactory json, byte[] body) {
     try (JsonParser p = json.createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return null;
