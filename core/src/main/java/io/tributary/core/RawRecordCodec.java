@@ -123,6 +123,15 @@ public final class RawRecordCodec {
     }
   }
 
+  /**
+   * {@link Instant#parse}, without its formatter for what encode writes ({@link Instant#toString},
+   * UTC): the formatter costs about a microsecond a record.
+   */
+  static Instant receivedAt(String text) {
+    Instant common = text.endsWith("Z") ? Timestamps.parseCommonIso(text) : null;
+    return common != null ? common : Instant.parse(text);
+  }
+
   /** Only whitespace then the '}' closing the line's object from {@code i}: nothing more to read. */
   private static boolean closesLine(byte[] line, int i) {
     while (i < line.length && (line[i] == ' ' || line[i] == '\t' || line[i] == '\n' || line[i] == '\r')) {
@@ -151,7 +160,7 @@ public final class RawRecordCodec {
           case "source" -> source = p.getText();
           case "protocol" -> protocol = p.getText();
           case "path" -> path = p.getText();
-          case "received_at" -> receivedAt = Instant.parse(p.getText());
+          case "received_at" -> receivedAt = receivedAt(p.getText());
           case "ip" -> ip = p.getText();
           case "user_agent" -> ua = p.getText();
           case "content_type" -> ct = p.getText();

@@ -193,6 +193,36 @@ class RawRecordCodecTest {
   }
 
   @Test
+  void receivedAtReadsAsInstantParseDoes() {
+    java.util.Random random = new java.util.Random(7);
+    String noise = "0123456789-:.TZz+ ";
+    for (int n = 0; n < 20_000; n++) {
+      long seconds = random.nextLong(Instant.parse("0000-01-01T00:00:00Z").getEpochSecond(),
+          Instant.parse("9999-12-31T23:59:59Z").getEpochSecond() + 1);
+      int nanos = switch (random.nextInt(4)) {
+        case 0 -> 0;
+        case 1 -> random.nextInt(1000) * 1_000_000;
+        case 2 -> random.nextInt(1_000_000) * 1000;
+        default -> random.nextInt(1_000_000_000);
+      };
+      StringBuilder text = new StringBuilder(Instant.ofEpochSecond(seconds, nanos).toString());
+      for (int k = random.nextInt(4) - 1; k > 0; k--) {
+        text.setCharAt(random.nextInt(text.length()), noise.charAt(random.nextInt(noise.length())));
+      }
+      String s = text.toString();
+      assertEquals(outcome(() -> Instant.parse(s)), outcome(() -> RawRecordCodec.receivedAt(s)), s);
+    }
+  }
+
+  private static String outcome(java.util.function.Supplier<Instant> parse) {
+    try {
+      return parse.get().toString();
+    } catch (RuntimeException e) {
+      return e.getClass().getName() + ": " + e.getMessage();
+    }
+  }
+
+  @Test
   void decodeOfGarbageThrowsBadRequest() {
     String[] garbage = {
       "", "not json", "[1,2]", "42", "{\"id\":", "{\"id\":\"x\"}",
