@@ -117,7 +117,7 @@ public final class Timestamps {
    * event's normalisation. Null for any other shape or an out-of-range field, left to the formatter; the
    * same instant as the formatter otherwise (before the range check).
    */
-  private static Instant parseCommonIso(String s) {
+  static Instant parseCommonIso(String s) {
     int n = s.length();
     if (n < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
         || s.charAt(13) != ':' || s.charAt(16) != ':') {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RawRecordCodecTest {
@@ -174,6 +175,51 @@ class RawRecordCodecTest {
     RawRecord out = RawRecordCodec.decode(line);
     assertEquals("i", out.id());
     assertArrayEquals(utf8("{\"a\":1}"), out.body());
+  }
+
+  @Test
+  void bodyEndingTheLineOrFollowedByFieldsOrBrokenDecodesAsJacksonReadsIt() {
+    String head = "{\"id\":\"i\",\"source\":\"s\",\"protocol\":\"p\",\"path\":\"/\","
+        + "\"received_at\":\"2024-03-05T10:20:30Z\",\"body\":";
+    String body = "{\"a\":[1,{\"b\":\"caf\u00e9 \\u00e9\"}],\"\\u00e9\":null}";
+    assertArrayEquals(utf8(body), RawRecordCodec.decode(utf8(head + body + " }")).body());
+    assertArrayEquals(utf8(body), RawRecordCodec.decode(utf8(head + body + ",\"ip\":\"x\"}")).body());
+    assertEquals("x", RawRecordCodec.decode(utf8(head + body + ",\"ip\":\"x\"}")).ip());
+    for (String broken : List.of("{\"a\":01}", "{\"a\":1,}", "[\"\\x\"]", "{\"a\":1")) {
+      BadRequestException e = assertThrows(BadRequestException.class,
+          () -> RawRecordCodec.decode(utf8(head + broken + "}")), broken);
+      assertTrue(e.getMessage().startsWith("raw record is not valid JSON: "), e.getMessage());
+    }
+  }
+
+  @Test
+  void receivedAtReadsAsInstantParseDoes() {
+    java.util.Random random = new java.util.Random(7);
+    String noise = "0123456789-:.TZz+ ";
+    for (int n = 0; n < 20_000; n++) {
+      long seconds = random.nextLong(Instant.parse("0000-01-01T00:00:00Z").getEpochSecond(),
+          Instant.parse("9999-12-31T23:59:59Z").getEpochSecond() + 1);
+      int nanos = switch (random.nextInt(4)) {
+        case 0 -> 0;
+        case 1 -> random.nextInt(1000) * 1_000_000;
+        case 2 -> random.nextInt(1_000_000) * 1000;
+        default -> random.nextInt(1_000_000_000);
+      };
+      StringBuilder text = new StringBuilder(Instant.ofEpochSecond(seconds, nanos).toString());
+      for (int k = random.nextInt(4) - 1; k > 0; k--) {
+        text.setCharAt(random.nextInt(text.length()), noise.charAt(random.nextInt(noise.length())));
+      }
+      String s = text.toString();
+      assertEquals(outcome(() -> Instant.parse(s)), outcome(() -> RawRecordCodec.receivedAt(s)), s);
+    }
+  }
+
+  private static String outcome(java.util.function.Supplier<Instant> parse) {
+    try {
+      return parse.get().toString();
+    } catch (RuntimeException e) {
+      return e.getClass().getName() + ": " + e.getMessage();
+    }
   }
 
   @Test

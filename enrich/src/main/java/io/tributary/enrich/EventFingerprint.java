@@ -183,7 +183,9 @@ public final class EventFingerprint implements Enrichment {
 
   /** Compact JSON with object keys in sorted order; scalars as Jackson writes them. */
   static void appendCanonical(StringBuilder out, JsonNode node) {
-    if (node.isObject()) {
+    if (node.isObject() && node.size() <= SMALL_OBJECT) {
+      appendSmallObject(out, node);
+    } else if (node.isObject()) {
       List<Map.Entry<String, JsonNode>> entries = new ArrayList<>(node.properties());
       entries.sort(Map.Entry.comparingByKey());
       out.append('{');
@@ -215,6 +217,39 @@ public final class EventFingerprint implements Enrichment {
     } else {
       out.append(node.toString());
     }
+  }
+
+  private static final int SMALL_OBJECT = 16;
+
+  /**
+   * {@link #appendCanonical} of an object of at most {@value #SMALL_OBJECT} entries (nearly all of
+   * them): sorted by insertion into two arrays, without a list of entries and a comparator.
+   */
+  private static void appendSmallObject(StringBuilder out, JsonNode node) {
+    int n = node.size();
+    String[] keys = new String[n];
+    JsonNode[] values = new JsonNode[n];
+    int count = 0;
+    for (Map.Entry<String, JsonNode> entry : node.properties()) {
+      String key = entry.getKey();
+      int j = count++;
+      for (; j > 0 && keys[j - 1].compareTo(key) > 0; j--) {
+        keys[j] = keys[j - 1];
+        values[j] = values[j - 1];
+      }
+      keys[j] = key;
+      values[j] = entry.getValue();
+    }
+    out.append('{');
+    for (int i = 0; i < n; i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      appendString(out, keys[i]);
+      out.append(':');
+      appendCanonical(out, values[i]);
+    }
+    out.append('}');
   }
 
   /** A JSON string literal, exactly as Jackson writes it; Jackson itself only when escaping is needed. */

@@ -360,19 +360,21 @@ class SnowplowAdapterTest {
         "AB==", "ABC=", "A===", "AB=C", "ABCD\n", "\nABCD", "AB\r\nCD", "AB CD", "ABé=", "AB!D"));
     String chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_= \n\r\t!é";
     for (int i = 0; i < 20_000; i++) {
-      byte[] bytes = new byte[random.nextInt(40)];
+      // Long ones too: the JDK's decoder, used for clean input, has a vectorised path for them.
+      byte[] bytes = new byte[random.nextInt(random.nextBoolean() ? 40 : 400)];
       random.nextBytes(bytes);
       String encoded = (random.nextBoolean() ? Base64.getEncoder() : Base64.getUrlEncoder())
           .encodeToString(bytes);
       StringBuilder text = new StringBuilder(random.nextBoolean() ? encoded : encoded.replace("=", ""));
-      for (int k = random.nextInt(3); k > 0 && text.length() > 0; k--) {
+      for (int k = random.nextInt(4) - 1; k > 0 && text.length() > 0; k--) {
         text.setCharAt(random.nextInt(text.length()), chars.charAt(random.nextInt(chars.length())));
       }
       inputs.add(text.toString());
     }
     for (String input : inputs) {
-      assertThat(outcome(() -> SnowplowAdapter.Base64Lenient.decode(input)))
-          .as(input).isEqualTo(outcome(() -> referenceBase64(input)));
+      String expected = outcome(() -> referenceBase64(input));
+      assertThat(outcome(() -> SnowplowAdapter.Base64Lenient.decode(input))).as(input).isEqualTo(expected);
+      assertThat(outcome(() -> SnowplowAdapter.Base64Lenient.lenient(input))).as(input).isEqualTo(expected);
     }
   }
 
