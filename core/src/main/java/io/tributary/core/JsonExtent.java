@@ -1,9 +1,5 @@
 package io.tributary.core;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-
 /**
  * Finds where a JSON object or array ends without tokenising it: what the raw-line decoder needs
  * for the embedded body, which the protocol adapter parses afterwards anyway.
@@ -31,27 +27,7 @@ final class JsonExtent {
     }
   }
 
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGHS = 0x8080808080808080L;
-
   private JsonExtent() {}
-
-  /**
-   * Whether any of 8 bytes is {@link #SPECIAL}, a word at a time: most of a body is long runs of
-   * plain string bytes (base64), which a byte-by-byte loop crosses at a fraction of the speed.
-   */
-  private static boolean anySpecial(long x) {
-    long quote = x ^ (ONES * '"');
-    long backslash = x ^ (ONES * '\\');
-    return ((x | below(x, 0x20) | below(quote, 1) | below(backslash, 1)) & HIGHS) != 0;
-  }
-
-  /** High bit set in a byte of the result where that byte of x (under 0x80) is below n (≤ 0x80). */
-  private static long below(long x, int n) {
-    return (x - ONES * n) & ~x;
-  }
 
   /**
    * The index just after the object or array that starts at {@code from}, or -1 when there is
@@ -161,9 +137,7 @@ final class JsonExtent {
   private static int string(byte[] b, int i, int n, int max) {
     int start = i;
     while (true) {
-      while (i + 8 <= n && !anySpecial((long) LONGS.get(b, i))) {
-        i += 8;
-      }
+      i = PlainBytes.skipPlainWords(b, i, n);
       while (i < n && !SPECIAL[b[i] & 0xFF]) {
         i++;
       }

@@ -2,9 +2,7 @@ package io.tributary.enrich;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import io.tributary.core.PlainBytes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -150,9 +148,7 @@ final class PlainTp2Body {
     }
     int start = i + 1;
     int j = start;
-    while (j + 8 <= n && !anySpecial((long) LONGS.get(b, j))) {
-      j += 8;
-    }
+    j = PlainBytes.skipPlainWords(b, j, n);
     while (j < n) {
       byte c = b[j];
       if (c == '"') {
@@ -168,25 +164,5 @@ final class PlainTp2Body {
       j++;
     }
     return null;
-  }
-
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGHS = 0x8080808080808080L;
-
-  /**
-   * Whether any of 8 bytes is a quote, a backslash, a control or a non-ASCII byte: base64 values
-   * are long runs of none, crossed a word at a time (as core's JsonExtent does).
-   */
-  private static boolean anySpecial(long x) {
-    long quote = x ^ (ONES * '"');
-    long backslash = x ^ (ONES * '\\');
-    return ((x | below(x, 0x20) | below(quote, 1) | below(backslash, 1)) & HIGHS) != 0;
-  }
-
-  /** High bit set in a byte of the result where that byte of x (under 0x80) is below n (≤ 0x80). */
-  private static long below(long x, int n) {
-    return (x - ONES * n) & ~x;
   }
 }
