@@ -48,11 +48,11 @@ final class JsonExtent {
         if (i >= n || b[i] != '"' || (i = name(b, i + 1, n)) < 0) {
           return -1;
         }
-        i = whitespace(b, i, n);
+        i = JsonBytes.skipWhitespace(b, i, n);
         if (i >= n || b[i] != ':') {
           return -1;
         }
-        i = whitespace(b, i + 1, n);
+        i = JsonBytes.skipWhitespace(b, i + 1, n);
       }
       if (i >= n) {
         return -1;
@@ -63,7 +63,7 @@ final class JsonExtent {
           return -1;
         }
         objects = c == '{' ? objects | 1L << depth : objects & ~(1L << depth);
-        i = whitespace(b, i + 1, n);
+        i = JsonBytes.skipWhitespace(b, i + 1, n);
         if (i < n && b[i] == (c == '{' ? '}' : ']')) {
           depth--;
           i++;
@@ -92,13 +92,13 @@ final class JsonExtent {
         return i; // the top-level container was empty
       }
       while (true) {
-        i = whitespace(b, i, n);
+        i = JsonBytes.skipWhitespace(b, i, n);
         if (i >= n) {
           return -1;
         }
         boolean inObject = (objects & 1L << depth) != 0;
         if (b[i] == ',') {
-          i = whitespace(b, i + 1, n);
+          i = JsonBytes.skipWhitespace(b, i + 1, n);
           expectName = inObject;
           break;
         }
@@ -111,13 +111,6 @@ final class JsonExtent {
         }
       }
     }
-  }
-
-  private static int whitespace(byte[] b, int i, int n) {
-    while (i < n && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) {
-      i++;
-    }
-    return i;
   }
 
   /**
@@ -137,7 +130,7 @@ final class JsonExtent {
   private static int string(byte[] b, int i, int n, int max) {
     int start = i;
     while (true) {
-      i = PlainBytes.skipPlainWords(b, i, n);
+      i = JsonBytes.skipPlainWords(b, i, n);
       while (i < n && !SPECIAL[b[i] & 0xFF]) {
         i++;
       }

@@ -134,10 +134,8 @@ public final class RawRecordCodec {
 
   /** Only whitespace then the '}' closing the line's object from {@code i}: nothing more to read. */
   private static boolean closesLine(byte[] line, int i) {
-    while (i < line.length && (line[i] == ' ' || line[i] == '\t' || line[i] == '\n' || line[i] == '\r')) {
-      i++;
-    }
-    return i < line.length && line[i] == '}';
+    int j = JsonBytes.skipWhitespace(line, i, line.length);
+    return j < line.length && line[j] == '}';
   }
 
   /** Reads a line written by {@link #encode}; the body comes back as the bytes that were embedded. */

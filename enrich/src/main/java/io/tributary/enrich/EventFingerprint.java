@@ -183,21 +183,8 @@ public final class EventFingerprint implements Enrichment {
 
   /** Compact JSON with object keys in sorted order; scalars as Jackson writes them. */
   static void appendCanonical(StringBuilder out, JsonNode node) {
-    if (node.isObject() && node.size() <= SMALL_OBJECT) {
-      appendSmallObject(out, node);
-    } else if (node.isObject()) {
-      List<Map.Entry<String, JsonNode>> entries = new ArrayList<>(node.properties());
-      entries.sort(Map.Entry.comparingByKey());
-      out.append('{');
-      for (int i = 0; i < entries.size(); i++) {
-        if (i > 0) {
-          out.append(',');
-        }
-        appendString(out, entries.get(i).getKey());
-        out.append(':');
-        appendCanonical(out, entries.get(i).getValue());
-      }
-      out.append('}');
+    if (node.isObject()) {
+      appendObject(out, node);
     } else if (node.isArray()) {
       out.append('[');
       for (int i = 0; i < node.size(); i++) {
@@ -222,23 +209,33 @@ public final class EventFingerprint implements Enrichment {
   private static final int SMALL_OBJECT = 16;
 
   /**
-   * {@link #appendCanonical} of an object of at most {@value #SMALL_OBJECT} entries (nearly all of
-   * them): sorted by insertion into two arrays, without a list of entries and a comparator.
+   * An object's entries by key: nearly all objects have at most {@value #SMALL_OBJECT}, sorted by
+   * insertion into two arrays, without a list of entries and a comparator; larger ones are sorted
+   * as a list.
    */
-  private static void appendSmallObject(StringBuilder out, JsonNode node) {
+  private static void appendObject(StringBuilder out, JsonNode node) {
     int n = node.size();
     String[] keys = new String[n];
     JsonNode[] values = new JsonNode[n];
-    int count = 0;
-    for (Map.Entry<String, JsonNode> entry : node.properties()) {
-      String key = entry.getKey();
-      int j = count++;
-      for (; j > 0 && keys[j - 1].compareTo(key) > 0; j--) {
-        keys[j] = keys[j - 1];
-        values[j] = values[j - 1];
+    if (n <= SMALL_OBJECT) {
+      int count = 0;
+      for (Map.Entry<String, JsonNode> entry : node.properties()) {
+        String key = entry.getKey();
+        int j = count++;
+        for (; j > 0 && keys[j - 1].compareTo(key) > 0; j--) {
+          keys[j] = keys[j - 1];
+          values[j] = values[j - 1];
+        }
+        keys[j] = key;
+        values[j] = entry.getValue();
       }
-      keys[j] = key;
-      values[j] = entry.getValue();
+    } else {
+      List<Map.Entry<String, JsonNode>> entries = new ArrayList<>(node.properties());
+      entries.sort(Map.Entry.comparingByKey());
+      for (int i = 0; i < n; i++) {
+        keys[i] = entries.get(i).getKey();
+        values[i] = entries.get(i).getValue();
+      }
     }
     out.append('{');
     for (int i = 0; i < n; i++) {

@@ -2,7 +2,7 @@ package io.tributary.enrich;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
-import io.tributary.core.PlainBytes;
+import io.tributary.core.JsonBytes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,11 +65,7 @@ final class PlainTp2Body {
       return null;
     }
     whitespace();
-    if (i != b.length || schema == null || elements == null || elements.isEmpty()
-        || !SnowplowAdapter.isRevisionOf(schema, SnowplowAdapter.PAYLOAD_DATA_1_0)) {
-      return null;
-    }
-    return elements;
+    return i == b.length ? Tp2Body.usual(schema, elements) : null;
   }
 
   private List<Map<String, String>> elements() {
@@ -124,9 +120,7 @@ final class PlainTp2Body {
   }
 
   private void whitespace() {
-    while (i < b.length && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) {
-      i++;
-    }
+    i = JsonBytes.skipWhitespace(b, i, b.length);
   }
 
   /** {@link #string} for a name: {@code same} itself when it has the same characters. */
@@ -148,7 +142,7 @@ final class PlainTp2Body {
     }
     int start = i + 1;
     int j = start;
-    j = PlainBytes.skipPlainWords(b, j, n);
+    j = JsonBytes.skipPlainWords(b, j, n);
     while (j < n) {
       byte c = b[j];
       if (c == '"') {

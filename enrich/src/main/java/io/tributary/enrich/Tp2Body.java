@@ -55,15 +55,22 @@ final class Tp2Body {
           return null;
         }
       }
-      if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null || schema == null
-          || elements == null || elements.isEmpty()
-          || !SnowplowAdapter.isRevisionOf(schema, SnowplowAdapter.PAYLOAD_DATA_1_0)) {
+      if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
         return null;
       }
-      return elements;
+      return usual(schema, elements);
     } catch (IOException | RuntimeException e) {
       return null;
     }
+  }
+
+  /**
+   * The elements of a body read to its end, when its schema is a payload_data 1-0-* and it has
+   * elements; otherwise null (the tree path gives those bodies their messages).
+   */
+  static List<Map<String, String>> usual(String schema, List<Map<String, String>> elements) {
+    return schema != null && elements != null && !elements.isEmpty()
+        && SnowplowAdapter.isRevisionOf(schema, SnowplowAdapter.PAYLOAD_DATA_1_0) ? elements : null;
   }
 
   /** The array's elements, the parser on its END_ARRAY; or null at the first unusual token. */

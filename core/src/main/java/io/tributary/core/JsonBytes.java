@@ -5,17 +5,27 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * Crossing runs of plain JSON string bytes (no quote, backslash, control or non-ASCII byte) eight
- * bytes at a time: most of a tracker's body is such runs (base64), which a byte-by-byte loop
- * crosses at a fraction of the speed.
+ * Byte-level steps of the hand-written JSON scanners (the raw line's body, the tp2 reader), so
+ * they agree on what JSON whitespace and plain string bytes are. Runs of plain string bytes (no
+ * quote, backslash, control or non-ASCII byte) are crossed eight bytes at a time: most of a
+ * tracker's body is such runs (base64), which a byte-by-byte loop crosses at a fraction of the
+ * speed.
  */
-public final class PlainBytes {
+public final class JsonBytes {
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101010101010101L;
   private static final long HIGHS = 0x8080808080808080L;
 
-  private PlainBytes() {}
+  private JsonBytes() {}
+
+  /** The first index from {@code i} (before {@code end}) that is not JSON whitespace. */
+  public static int skipWhitespace(byte[] b, int i, int end) {
+    while (i < end && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) {
+      i++;
+    }
+    return i;
+  }
 
   /**
    * The first index from {@code from} whose 8-byte word (before {@code end}) holds a byte that is not
