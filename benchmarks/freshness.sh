@@ -2,11 +2,13 @@
 # Freshness at a fixed rate (BENCHMARKS.md): starts Tributary on a fresh data dir, sends Segment
 # batches of 100 events at RATE requests/s for DURATION with `bin/tributary bench`, timing SAMPLES
 # events from acknowledgement until they are visible in `events`.
-# usage: benchmarks/freshness.sh NAME RATE [DURATION] [SAMPLES]   (SERVER_JAVA_OPTS as in drain.sh)
+# usage: benchmarks/freshness.sh NAME RATE [DURATION] [SAMPLES]   (SERVER_JAVA_OPTS as in drain.sh;
+# EXTRA_CONFIG: YAML appended to the server's configuration, e.g. $'warehouse:\n  checkpoint_mb: 16')
 set -uo pipefail
 name=$1; rate=$2; duration=${3:-60s}; samples=${4:-40}
 dir=${TMPDIR:-/tmp}/tributary-freshness/$name; rm -rf "$dir"; mkdir -p "$dir"
 printf 'data_dir: %s/data\nhttp:\n  port: 18111\nadmin_token: bench-token-000000000001\nsources:\n  - name: web\n    write_key: bench-key-0000000001\n' "$dir" > "$dir/t.yaml"
+printf '%s\n' "${EXTRA_CONFIG:-}" >> "$dir/t.yaml"
 cd "$(dirname "$0")/.."
 TRIBUTARY_JAVA_OPTS=${SERVER_JAVA_OPTS:-${TRIBUTARY_JAVA_OPTS:-"-Xms256m -Xmx2g -XX:+UseG1GC"}} \
   bin/tributary run --config "$dir/t.yaml" > "$dir/run.log" 2>&1 &

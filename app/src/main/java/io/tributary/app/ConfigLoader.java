@@ -144,6 +144,7 @@ public final class ConfigLoader {
     check(c.warehouse().batchMaxEvents() > 0, "warehouse.batch_max_events must be positive");
     check(c.warehouse().batchMaxMillis() > 0, "warehouse.batch_max_millis must be positive");
     check(c.warehouse().dedupeWindowHours() > 0, "warehouse.dedupe_window_hours must be positive");
+    check(c.warehouse().checkpointMb() > 0, "warehouse.checkpoint_mb must be positive");
     check(c.warehouse().maxColumnsPerTable() >= 20 && c.warehouse().maxColumnsPerTable() <= 10_000,
         "warehouse.max_columns_per_table must be 20..10000, not " + c.warehouse().maxColumnsPerTable());
     validateTables(c.warehouse());

@@ -266,7 +266,8 @@ public final class Tributary implements AutoCloseable {
     TributaryConfig.Warehouse w = config.warehouse();
     Duration loadDelay = Duration.ofMillis(w.batchMaxMillis());
     loader = new EventLoader(warehouse, new LoaderSettings("loader", k.enrichedTopic(),
-        w.batchMaxEvents(), loadDelay, Duration.ofHours(w.dedupeWindowHours())), clock,
+        w.batchMaxEvents(), loadDelay, Duration.ofHours(w.dedupeWindowHours()),
+        (long) w.checkpointMb() << 20), clock,
         EventLoader.ENRICHED, w.maxColumnsPerTable(), w.segmentTables(),
         w.snowplowTables() ? new ResolverColumnTypes(schemas) : null, config.declaredTables());
     stage("loader", clientProps, k, k.enrichedTopic(), loader, instanceId);

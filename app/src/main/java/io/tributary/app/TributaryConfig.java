@@ -31,7 +31,7 @@ public record TributaryConfig(
     http = http == null ? new Http(null, null, null, null, null, null, null, null, null, null) : http;
     kafka = kafka == null ? new Kafka(null, null, null, null, null, null, null, null) : kafka;
     lake = lake == null ? new Lake(null, null, null, null, null, null, null) : lake;
-    warehouse = warehouse == null ? new Warehouse(null, null, null, null, null, null, null, null) : warehouse;
+    warehouse = warehouse == null ? new Warehouse(null, null, null, null, null, null, null, null, null) : warehouse;
     query = query == null ? new Query(null) : query;
     sources = sources == null ? List.of() : List.copyOf(sources);
     snowplow = snowplow == null ? new Snowplow(null, null, null, null, null) : snowplow;
@@ -349,7 +349,8 @@ public record TributaryConfig(
       @JsonProperty("max_columns_per_table") Integer maxColumnsPerTable,
       @JsonProperty("segment_tables") Boolean segmentTables,
       @JsonProperty("snowplow_tables") Boolean snowplowTables,
-      List<Table> tables) {
+      List<Table> tables,
+      @JsonProperty("checkpoint_mb") Integer checkpointMb) {
     public Warehouse {
       tables = tables == null ? List.of() : List.copyOf(tables);
       segmentTables = segmentTables == null ? Boolean.TRUE : segmentTables;
@@ -358,6 +359,9 @@ public record TributaryConfig(
       batchMaxMillis = batchMaxMillis == null ? 500 : batchMaxMillis;
       dedupeWindowHours = dedupeWindowHours == null ? 24 : dedupeWindowHours;
       maxColumnsPerTable = maxColumnsPerTable == null ? 300 : maxColumnsPerTable;
+      checkpointMb = checkpointMb == null
+          ? (int) (io.tributary.warehouse.LoaderSettings.DEFAULT_CHECKPOINT_WAL_BYTES >> 20)
+          : checkpointMb;
     }
   }
 

@@ -154,6 +154,7 @@ class ConfigLoaderTest {
         path: /wh/events.duckdb
         batch_max_events: 1000
         batch_max_millis: 250
+        checkpoint_mb: 64
       query:
         max_rows: 42
       sources:
@@ -190,7 +191,7 @@ class ConfigLoaderTest {
         new TributaryConfig.S3(null, "lake", null, null, false, null, null), 10, 500, 10_000_000_000L,
         new TributaryConfig.Iceberg(null, null, null, null)));
     assertThat(c.lakePath()).isEqualTo(Path.of("/lake"));
-    assertThat(c.warehouse()).isEqualTo(new TributaryConfig.Warehouse("/wh/events.duckdb", 1000, 250, 24, 300, true, true, List.of()));
+    assertThat(c.warehouse()).isEqualTo(new TributaryConfig.Warehouse("/wh/events.duckdb", 1000, 250, 24, 300, true, true, List.of(), 64));
     assertThat(c.warehousePath()).isEqualTo(Path.of("/wh/events.duckdb"));
     assertThat(c.query().maxRows()).isEqualTo(42);
     assertThat(c.sources()).containsExactly(
@@ -511,6 +512,7 @@ class ConfigLoaderTest {
         Map.entry("lake.flush_bytes", "lake.flush_bytes"),
         Map.entry("warehouse.batch_max_events", "warehouse.batch_max_events"),
         Map.entry("warehouse.batch_max_millis", "warehouse.batch_max_millis"),
+        Map.entry("warehouse.checkpoint_mb", "warehouse.checkpoint_mb"),
         Map.entry("query.max_rows", "query.max_rows"));
     bad.forEach((key, expected) ->
         assertRejected(() -> ConfigLoader.load(null, Map.of(), Map.of(key, "0")), expected));

@@ -39,12 +39,13 @@ public final class DuckDbWarehouse implements AutoCloseable {
   private static final long MB = 1L << 20;
 
   /**
-   * WAL size at which DuckDB checkpoints by itself, given the free disk: up to 256 MB (bounds the
-   * replay after a crash), at most a quarter of the free disk (the log and the checkpoint that
-   * follows must both fit), and never below DuckDB's default of 16 MB.
+   * WAL size at which DuckDB checkpoints by itself, given the free disk: up to 512 MB, twice the
+   * loader's own default, so that it comes into play only while the loader is behind (it bounds the
+   * replay after a crash: about 2 s per 256 MB), at most a quarter of the free disk (the log and the
+   * checkpoint that follows must both fit), and never below DuckDB's default of 16 MB.
    */
   static long autoCheckpointBytes(long usableBytes) {
-    return Math.max(16 * MB, Math.min(256 * MB, usableBytes / 4 / MB * MB));
+    return Math.max(16 * MB, Math.min(512 * MB, usableBytes / 4 / MB * MB));
   }
 
   private static long usableBytes(Path file) {

@@ -22,8 +22,13 @@ public record LoaderSettings(String consumer, String topic, int maxEvents, Durat
     Duration dedupeWindow, long checkpointWalBytes) {
 
   public static final Duration DEFAULT_DEDUPE_WINDOW = Duration.ofHours(24);
-  /** DuckDB's own default checkpoint threshold. */
-  public static final long DEFAULT_CHECKPOINT_WAL_BYTES = 16L << 20;
+  /**
+   * About one DuckDB row group (122,880 rows) of events with their derived tables, so that each
+   * checkpoint compresses whole row groups once. At DuckDB's own 16 MB, every checkpoint wrote a
+   * small row group that later ones merged again and again as it grew: three times the checkpoint
+   * work, and a stall of seconds in the commit each time a row group filled (BENCHMARKS.md).
+   */
+  public static final long DEFAULT_CHECKPOINT_WAL_BYTES = 256L << 20;
 
   public LoaderSettings(String consumer, String topic, int maxEvents, Duration maxDelay) {
     this(consumer, topic, maxEvents, maxDelay, DEFAULT_DEDUPE_WINDOW);

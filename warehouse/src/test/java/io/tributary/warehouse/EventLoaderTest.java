@@ -269,12 +269,26 @@ class EventLoaderTest {
   }
 
   @Test
-  void duckDbCheckpointsByItselfAtAQuarterOfTheFreeDiskBetween16And256Mb() {
+  void caughtUpTheLoaderLeavesALogBelowItsThresholdForLaterCheckpoints() throws SQLException {
+    EventLoader loader = new EventLoader(warehouse, new LoaderSettings("loader", "raw", 1000,
+        MAX_DELAY, LoaderSettings.DEFAULT_DEDUPE_WINDOW, LoaderSettings.DEFAULT_CHECKPOINT_WAL_BYTES),
+        clock, EventLoader.RAW_SEGMENT);
+    toClose.add(loader);
+    loader.open(List.of(0));
+    loader.backlog(0);
+    loader.write(List.of(tracks(0, 0, "a", "b")));
+    assertThat(loader.flush(true)).containsExactly(Map.entry(0, 1L));
+    assertThat(warehouse.walBytes()).isPositive();
+    assertThat(events()).isEqualTo(2);
+  }
+
+  @Test
+  void duckDbCheckpointsByItselfAtAQuarterOfTheFreeDiskBetween16And512Mb() {
     long mb = 1L << 20;
     assertThat(DuckDbWarehouse.autoCheckpointBytes(0)).isEqualTo(16 * mb);
     assertThat(DuckDbWarehouse.autoCheckpointBytes(24 * mb)).isEqualTo(16 * mb);
     assertThat(DuckDbWarehouse.autoCheckpointBytes(400 * mb + 5)).isEqualTo(100 * mb);
-    assertThat(DuckDbWarehouse.autoCheckpointBytes(1L << 40)).isEqualTo(256 * mb);
+    assertThat(DuckDbWarehouse.autoCheckpointBytes(1L << 40)).isEqualTo(512 * mb);
   }
 
   @Test
