@@ -1,5 +1,6 @@
 package io.tributary.lake.iceberg;
 
+import io.tributary.core.EventField;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -7,6 +8,8 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.MetricsConfig;
@@ -14,6 +17,7 @@ import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetWriter;
 import org.apache.iceberg.encryption.EncryptedOutputFile;
@@ -45,6 +49,20 @@ final class DataFiles {
   private final Map<Key, Open> open = new HashMap<>();
   private final List<DataFile> closed = new ArrayList<>();
 
+  /**
+   * Columns whose values are unique (or nearly) per event: Parquet's dictionary would never pay off
+   * there, but the writer hashes and compares every value of a file's first page before it gives up
+   * (about a tenth of the archiver's CPU, BENCHMARKS.md). Plain from the start; a table property of
+   * the same name overrides.
+   */
+  static final Map<String, String> PLAIN_COLUMNS = Stream.of(EventField.EVENT_ID,
+          EventField.EVENT_FINGERPRINT, EventField.RAW_ID, EventField.MKT_CLICKID,
+          EventField.PROPERTIES, EventField.TRAITS, EventField.CONTEXT, EventField.UNSTRUCT_EVENT,
+          EventField.CONTEXTS)
+      .collect(Collectors.toUnmodifiableMap(
+          f -> TableProperties.PARQUET_DICT_ENCODING_ENABLED_COLUMN_PREFIX + f.column(),
+          f -> "false"));
+
   DataFiles(Table table, Schema schema) {
     this.table = table;
     this.schema = schema;
@@ -72,6 +90,7 @@ final class DataFiles {
           .schema(schema)
           .withSpec(spec)
           .withPartition(partition)
+          .setAll(PLAIN_COLUMNS)
           .setAll(table.properties())
           .metricsConfig(metrics)
           .createWriterFunc(GenericParquetWriter::create)

@@ -52,6 +52,39 @@ class IcebergArchiverTest {
   }
 
   @Test
+  void columnsUniquePerEventAreWrittenWithoutADictionaryOthersWithOne() throws Exception {
+    IcebergArchiver a = archiver(1000);
+    a.open(List.of(0));
+    // One event over and over: a dictionary would pay off in every column, so only the setting
+    // keeps it out of the unique ones.
+    byte[] same = Events.record(0, 0).value();
+    List<io.tributary.core.SourcedRecord> copies = new ArrayList<>();
+    for (int offset = 0; offset < 300; offset++) {
+      copies.add(new io.tributary.core.SourcedRecord(0, offset, 0, same));
+    }
+    a.write(copies);
+    a.flush(true);
+
+    List<org.apache.iceberg.DataFile> files = new ArrayList<>();
+    try (var tasks = table().newScan().planFiles()) {
+      tasks.forEach(t -> files.add(t.file()));
+    }
+    assertThat(files).isNotEmpty();
+    for (org.apache.iceberg.DataFile f : files) {
+      Map<String, java.util.Set<org.apache.parquet.column.Encoding>> encodings = new java.util.HashMap<>();
+      try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+          new org.apache.parquet.io.LocalInputFile(Path.of(f.location().replaceFirst("^file:", ""))))) {
+        reader.getFooter().getBlocks().forEach(b -> b.getColumns().forEach(c ->
+            encodings.computeIfAbsent(c.getPath().toDotString(), k -> new java.util.HashSet<>())
+                .addAll(c.getEncodings())));
+      }
+      assertThat(encodings.get("event_id")).as(f.location()).noneMatch(e -> e.usesDictionary());
+      assertThat(encodings.get("properties")).noneMatch(e -> e.usesDictionary());
+      assertThat(encodings.get("event_type")).anyMatch(e -> e.usesDictionary());
+    }
+  }
+
+  @Test
   void commitsRowsReadableByIcebergWithTheirOffsetsInTheSnapshotSummary() {
     IcebergArchiver a = archiver(1000);
     assertThat(a.open(List.of(0, 1))).isEmpty();
