@@ -35,6 +35,9 @@ public final class ConfigLoader {
 
   private static final Set<String> FSYNC = Set.of("os", "always");
   private static final Set<String> LAKE_STORES = Set.of("local", "s3");
+  /** A size as DuckDB's memory_limit reads it. */
+  private static final java.util.regex.Pattern MEMORY_SIZE = java.util.regex.Pattern.compile(
+      "\\d+(\\.\\d+)?\\s*([KMGT]i?B)", java.util.regex.Pattern.CASE_INSENSITIVE);
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
@@ -145,6 +148,10 @@ public final class ConfigLoader {
     check(c.warehouse().batchMaxMillis() > 0, "warehouse.batch_max_millis must be positive");
     check(c.warehouse().dedupeWindowHours() > 0, "warehouse.dedupe_window_hours must be positive");
     check(c.warehouse().checkpointMb() > 0, "warehouse.checkpoint_mb must be positive");
+    check(c.warehouse().memoryLimit() == null
+            || MEMORY_SIZE.matcher(c.warehouse().memoryLimit()).matches(),
+        "warehouse.memory_limit must be a size such as 4GB or 512MiB, not '"
+            + c.warehouse().memoryLimit() + "'");
     check(c.warehouse().maxColumnsPerTable() >= 20 && c.warehouse().maxColumnsPerTable() <= 10_000,
         "warehouse.max_columns_per_table must be 20..10000, not " + c.warehouse().maxColumnsPerTable());
     validateTables(c.warehouse());

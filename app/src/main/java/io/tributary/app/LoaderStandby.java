@@ -27,6 +27,7 @@ final class LoaderStandby implements HealthCheck, AutoCloseable {
   private final Function<DuckDbWarehouse, Map<String, ApiHandler>> activate;
   private final Thread waiter;
   private volatile Map<String, ApiHandler> routes;
+  private final String memoryLimit;
   private volatile String waitingFor;
   private boolean closed;
 
@@ -35,8 +36,9 @@ final class LoaderStandby implements HealthCheck, AutoCloseable {
    *
    * @param activate starts the loader on the opened warehouse and returns its admin API routes
    */
-  static LoaderStandby start(Path file, Function<DuckDbWarehouse, Map<String, ApiHandler>> activate) {
-    LoaderStandby standby = new LoaderStandby(file, activate);
+  static LoaderStandby start(Path file, String memoryLimit,
+      Function<DuckDbWarehouse, Map<String, ApiHandler>> activate) {
+    LoaderStandby standby = new LoaderStandby(file, memoryLimit, activate);
     if (!standby.tryActivate()) {
       LOG.info("loader standby: {}", standby.waitingFor);
       standby.waiter.start();
@@ -44,8 +46,10 @@ final class LoaderStandby implements HealthCheck, AutoCloseable {
     return standby;
   }
 
-  private LoaderStandby(Path file, Function<DuckDbWarehouse, Map<String, ApiHandler>> activate) {
+  private LoaderStandby(Path file, String memoryLimit,
+      Function<DuckDbWarehouse, Map<String, ApiHandler>> activate) {
     this.file = file;
+    this.memoryLimit = memoryLimit;
     this.activate = activate;
     this.waiter = new Thread(this::waitForLock, "tributary-loader-standby");
     waiter.setDaemon(true);
@@ -71,7 +75,7 @@ final class LoaderStandby implements HealthCheck, AutoCloseable {
     }
     DuckDbWarehouse warehouse;
     try {
-      warehouse = DuckDbWarehouse.open(file);
+      warehouse = DuckDbWarehouse.open(file, memoryLimit);
     } catch (RuntimeException e) {
       if (!DuckDbWarehouse.isLockedByAnotherProcess(e)) {
         throw e;

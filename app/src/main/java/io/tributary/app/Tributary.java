@@ -213,10 +213,12 @@ public final class Tributary implements AutoCloseable {
         return adminApi(wh, config, credentials, replaySink, clock, forget, schemas);
       };
       if (roles.containsAll(EnumSet.allOf(Role.class))) {
-        apiRoutes = activate.apply(DuckDbWarehouse.open(config.warehousePath()));
+        apiRoutes = activate.apply(DuckDbWarehouse.open(config.warehousePath(),
+            config.warehouse().memoryLimit()));
       } else {
         // Split deployment: a second loader process waits for the file as a hot standby.
-        LoaderStandby standby = LoaderStandby.start(config.warehousePath(), activate);
+        LoaderStandby standby = LoaderStandby.start(config.warehousePath(),
+            config.warehouse().memoryLimit(), activate);
         resources.push(standby);
         healthChecks.add(standby);
         Map<String, ApiHandler> routes = new java.util.HashMap<>();

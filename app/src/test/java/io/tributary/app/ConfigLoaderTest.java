@@ -155,6 +155,7 @@ class ConfigLoaderTest {
         batch_max_events: 1000
         batch_max_millis: 250
         checkpoint_mb: 64
+        memory_limit: 4GB
       query:
         max_rows: 42
       sources:
@@ -191,7 +192,7 @@ class ConfigLoaderTest {
         new TributaryConfig.S3(null, "lake", null, null, false, null, null), 10, 500, 10_000_000_000L,
         new TributaryConfig.Iceberg(null, null, null, null)));
     assertThat(c.lakePath()).isEqualTo(Path.of("/lake"));
-    assertThat(c.warehouse()).isEqualTo(new TributaryConfig.Warehouse("/wh/events.duckdb", 1000, 250, 24, 300, true, true, List.of(), 64));
+    assertThat(c.warehouse()).isEqualTo(new TributaryConfig.Warehouse("/wh/events.duckdb", 1000, 250, 24, 300, true, true, List.of(), 64, "4GB"));
     assertThat(c.warehousePath()).isEqualTo(Path.of("/wh/events.duckdb"));
     assertThat(c.query().maxRows()).isEqualTo(42);
     assertThat(c.sources()).containsExactly(
@@ -516,6 +517,17 @@ class ConfigLoaderTest {
         Map.entry("query.max_rows", "query.max_rows"));
     bad.forEach((key, expected) ->
         assertRejected(() -> ConfigLoader.load(null, Map.of(), Map.of(key, "0")), expected));
+  }
+
+  @Test
+  void warehouseMemoryLimitIsASize() {
+    assertThat(ConfigLoader.load(null, Map.of(), Map.of()).warehouse().memoryLimit()).isNull();
+    assertThat(ConfigLoader.load(null, Map.of(), Map.of("warehouse.memory_limit", "512MiB"))
+        .warehouse().memoryLimit()).isEqualTo("512MiB");
+    for (String bad : List.of("lots", "4", "4 GB; DROP TABLE events", "-1GB", "4XB")) {
+      assertRejected(() -> ConfigLoader.load(null, Map.of(), Map.of("warehouse.memory_limit", bad)),
+          "warehouse.memory_limit must be a size such as 4GB or 512MiB, not '" + bad + "'");
+    }
   }
 
   @Test

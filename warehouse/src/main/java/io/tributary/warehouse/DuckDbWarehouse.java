@@ -59,14 +59,16 @@ public final class DuckDbWarehouse implements AutoCloseable {
   private final Path file;
   private final boolean eventsHasPrimaryKey;
   private final boolean readOnly;
+  private final String memoryLimit;
   private volatile DuckDBConnection root;
   private volatile int generation;
   /** Connections handed out, closed on {@link #reopen}: the old instance must be gone first. */
   private final java.util.Set<DuckDBConnection> handedOut = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private DuckDbWarehouse(Path file, DuckDBConnection root, boolean eventsHasPrimaryKey,
-      boolean readOnly) {
+      boolean readOnly, String memoryLimit) {
     this.file = file;
+    this.memoryLimit = memoryLimit;
     this.root = root;
     this.eventsHasPrimaryKey = eventsHasPrimaryKey;
     this.readOnly = readOnly;
@@ -135,7 +137,7 @@ public final class DuckDbWarehouse implements AutoCloseable {
   /** Opens the file again after {@link #reopen} closed it (retried until it succeeds). */
   private synchronized DuckDBConnection reconnect() throws SQLException {
     if (root == null) {
-      root = connect(file, readOnly);
+      root = connect(file, readOnly, memoryLimit);
       generation++;
       LOG.warn("Reopened the DuckDB warehouse {} after a fatal error", file);
     }
@@ -150,7 +152,8 @@ public final class DuckDbWarehouse implements AutoCloseable {
     }
   }
 
-  private static DuckDBConnection connect(Path file, boolean readOnly) throws SQLException {
+  private static DuckDBConnection connect(Path file, boolean readOnly, String memoryLimit)
+      throws SQLException {
     java.util.Properties props = new java.util.Properties();
     if (readOnly) {
       props.setProperty("duckdb.read_only", "true");
@@ -165,6 +168,9 @@ public final class DuckDbWarehouse implements AutoCloseable {
         // while the loader catches up; the loader checkpoints once caught up (LoaderSettings).
         st.execute("SET checkpoint_threshold = '"
             + autoCheckpointBytes(usableBytes(file)) / MB + "MB'");
+        if (memoryLimit != null) {
+          st.execute("SET memory_limit = '" + memoryLimit.replace("'", "''") + "'");
+        }
         st.execute("SET lock_configuration = true");
       }
     }
@@ -188,6 +194,16 @@ public final class DuckDbWarehouse implements AutoCloseable {
   }
 
   public static DuckDbWarehouse open(Path file) {
+    return open(file, null);
+  }
+
+  /**
+   * Opens (creating if needed) the warehouse file for loading and querying.
+   *
+   * @param memoryLimit DuckDB's {@code memory_limit} (e.g. {@code 4GB}), or null for DuckDB's
+   *     default of 80 % of the machine's memory
+   */
+  public static DuckDbWarehouse open(Path file, String memoryLimit) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       boolean eventsKey;
@@ -202,7 +218,8 @@ public final class DuckDbWarehouse implements AutoCloseable {
         BadRowLoader.createTable(setup);
         OffsetStore.createTable(setup);
       }
-      return new DuckDbWarehouse(file, connect(file, false), eventsKey, false);
+      return new DuckDbWarehouse(file, connect(file, false, memoryLimit), eventsKey, false,
+          memoryLimit);
     } catch (SQLException e) {
       throw new ConfigException("cannot open the DuckDB warehouse " + file + ": " + e.getMessage()
           + " (is another Tributary process using this data directory?)", e);
@@ -235,7 +252,7 @@ public final class DuckDbWarehouse implements AutoCloseable {
   /** Opens an existing file for reading only, as a second process may while no writer runs. */
   public static DuckDbWarehouse openReadOnly(Path file) {
     try {
-      return new DuckDbWarehouse(file, connect(file, true), false, true);
+      return new DuckDbWarehouse(file, connect(file, true, null), false, true, null);
     } catch (SQLException e) {
       throw new ConfigException("cannot open " + file + " read-only: " + e.getMessage(), e);
     }
