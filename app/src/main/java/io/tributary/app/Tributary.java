@@ -66,6 +66,17 @@ public final class Tributary implements AutoCloseable {
 
   private Tributary() {}
 
+  /** Logs (at DEBUG) how long each start step took: where start-to-ready goes. */
+  private static final class Steps {
+    private long last = System.nanoTime();
+
+    void done(String step) {
+      long now = System.nanoTime();
+      LOG.debug("start: {} took {} ms", step, (now - last) / 1_000_000);
+      last = now;
+    }
+  }
+
   public static Tributary start(TributaryConfig config, PrintStream out) {
     return start(config, EnumSet.allOf(Role.class), out);
   }
@@ -111,6 +122,7 @@ public final class Tributary implements AutoCloseable {
 
   private void startAll(TributaryConfig config, Set<Role> roles, PrintStream out) {
     Clock clock = Clock.systemUTC();
+    Steps steps = new Steps();
     try {
       Files.createDirectories(config.dataPath());
     } catch (java.io.IOException e) {
@@ -119,6 +131,7 @@ public final class Tributary implements AutoCloseable {
     Credentials credentials = Credentials.resolve(config, out);
     disk = new DiskSpaceGuard(config.dataPath(), config.storage().minFreeMb() * 1024L * 1024L);
     healthChecks.add(disk);
+    steps.done("data dir and credentials");
     TributaryConfig.Kafka k = config.kafka();
     bootstrapServers = k.bootstrap();
     if (bootstrapServers == null) {
@@ -127,6 +140,7 @@ public final class Tributary implements AutoCloseable {
       resources.push(broker);
       healthChecks.add(broker);
       bootstrapServers = broker.bootstrapServers();
+      steps.done("in-process broker");
     }
     Properties clientProps = new Properties();
     clientProps.putAll(k.properties());
@@ -139,6 +153,7 @@ public final class Tributary implements AutoCloseable {
             k.minInsyncReplicas(), retention),
         new TopicSpec(k.badTopic(), k.partitions(), k.replicationFactor(),
             k.minInsyncReplicas(), retention)));
+    steps.done("topics");
     String instanceId = instanceId(config);
 
     Runnable forgetSchemas = () -> { };
@@ -170,6 +185,7 @@ public final class Tributary implements AutoCloseable {
       }
       healthChecks.add(EnrichHealth.consumers(runners));
       healthChecks.add(EnrichHealth.counts(stages));
+      steps.done("enricher");
     }
     if (roles.contains(Role.ARCHIVER)) {
       TributaryConfig.Lake lake = config.lake();
@@ -184,8 +200,10 @@ public final class Tributary implements AutoCloseable {
         stage("archiver-" + kind, clientProps, k, kind.equals("raw") ? k.rawTopic() : k.badTopic(),
             archiver, instanceId);
       }
+      steps.done("raw and bad archivers");
       if (lake.iceberg().enabled()) {
         startIcebergArchiver(config, clientProps, instanceId, clock);
+        steps.done("Iceberg archiver");
       }
     }
 
@@ -196,6 +214,7 @@ public final class Tributary implements AutoCloseable {
       resources.push(sink);
       healthChecks.add(healthChecks.indexOf(disk) + 1, sink);
       gatedSink = new GatedRawSink(sink, disk);
+      steps.done("raw topic producer");
     }
     Map<String, String> sources = credentials.sources().stream()
         .collect(Collectors.toMap(TributaryConfig.Source::writeKey, TributaryConfig.Source::name));
@@ -227,6 +246,7 @@ public final class Tributary implements AutoCloseable {
         }
         apiRoutes = Map.copyOf(routes);
       }
+      steps.done("warehouse and loaders");
     }
     TributaryConfig.Snowplow sp = config.snowplow();
     SnowplowSettings snowplow = new SnowplowSettings(sp.enabled(), sp.source(), sp.maxRequestBytes(),
@@ -236,6 +256,7 @@ public final class Tributary implements AutoCloseable {
         roles.contains(Role.COLLECTOR) ? gatedSink : null, sources::get, apiRoutes,
         () -> healthChecks, clock);
     resources.push(collector);
+    steps.done("HTTP server");
   }
 
   private static final List<String> ADMIN_PATHS = List.of("/api/query", "/api/replay",
