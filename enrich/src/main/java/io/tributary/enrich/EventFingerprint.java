@@ -8,6 +8,9 @@ import io.tributary.core.ConfigException;
 import io.tributary.core.EnrichedEvent;
 import io.tributary.core.EventField;
 import io.tributary.core.Timestamps;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -134,16 +137,14 @@ public final class EventFingerprint implements Enrichment {
   /**
    * The text, written as UTF-8 straight into a reused byte array: exactly the bytes {@code
    * getBytes(UTF_8)} gives of the text as a String, without building that String and copying it
-   * twice. ASCII is written a byte per character; a string with anything else, and a long one, is
-   * written as its own {@code getBytes(UTF_8)}, which is the same bytes since every such string is
-   * between ASCII characters (a prefix, a quote, '\u0001'), so no surrogate pair is split.
+   * twice. Each string is written as its own {@code getBytes(UTF_8)}, which is the same bytes since
+   * every string is between ASCII characters (a prefix, a quote, '\u0001'), so no surrogate pair is
+   * split.
    */
   static final class Text {
     /** Room for a typical event's text (~2.6 KB) without growing the array. */
     private static final int INITIAL_CAPACITY = 4096;
     private static final int MAX_KEPT_CAPACITY = 64 * 1024;
-    /** Longer strings are copied by getBytes, which is vectorised, rather than char by char. */
-    private static final int LONG_STRING = 24;
 
     private byte[] bytes = new byte[INITIAL_CAPACITY];
     private int length;
@@ -192,24 +193,13 @@ public final class EventFingerprint implements Enrichment {
       }
     }
 
-    /** Any text, as getBytes(UTF_8) encodes it. */
+    /**
+     * Any text, as getBytes(UTF_8) encodes it: its own getBytes, which for a string of one byte per
+     * character checks and copies them vectorised (faster than a loop over its characters, even for
+     * short strings).
+     */
     void string(String s) {
-      int n = s.length();
-      if (n > LONG_STRING) {
-        ascii(s.getBytes(StandardCharsets.UTF_8));
-        return;
-      }
-      byte[] b = room(n);
-      int at = length;
-      for (int k = 0; k < n; k++) {
-        char c = s.charAt(k);
-        if (c >= 0x80) {
-          ascii(s.getBytes(StandardCharsets.UTF_8));
-          return;
-        }
-        b[at + k] = (byte) c;
-      }
-      length = at + n;
+      ascii(s.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Exactly {@link Instant#toString()}. */
@@ -318,22 +308,54 @@ public final class EventFingerprint implements Enrichment {
       ascii('}');
     }
 
-    /** A JSON string literal, exactly as Jackson writes it; Jackson itself only when escaping is needed. */
+    /**
+     * A JSON string literal, exactly as Jackson writes it: the string's UTF-8 quoted when that is
+     * ASCII without anything Jackson escapes (a lone surrogate is a '?' either way); else as before.
+     */
     private void jsonString(String s) {
-      int n = s.length();
-      byte[] b = room(n + 2);
-      int at = length;
-      b[at] = '"';
-      for (int k = 0; k < n; k++) {
-        char c = s.charAt(k);
-        if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7f) {
-          jsonStringSlow(s);
-          return;
-        }
-        b[at + 1 + k] = (byte) c;
+      byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+      if (anyEscapedOrNonAscii(utf8)) {
+        jsonStringSlow(s);
+        return;
       }
-      b[at + n + 1] = '"';
-      length = at + n + 2;
+      byte[] b = room(utf8.length + 2);
+      b[length] = '"';
+      System.arraycopy(utf8, 0, b, length + 1, utf8.length);
+      b[length + utf8.length + 1] = '"';
+      length += utf8.length + 2;
+    }
+
+    private static final VarHandle LONGS =
+        MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long LOWS = 0x7f7f7f7f7f7f7f7fL;
+
+    /** Whether any byte is a control, a quote, a backslash, DEL or non-ASCII; 8 bytes at a time. */
+    static boolean anyEscapedOrNonAscii(byte[] b) {
+      int i = 0;
+      for (; i + 8 <= b.length; i += 8) {
+        long x = (long) LONGS.get(b, i);
+        // The high bit of a byte is set (non-ASCII), or carried in by adding 1 to its low 7 bits
+        // (DEL), or borrowed by subtracting (a control, or '"' or '\\' once xored to zero).
+        long del = (x & LOWS) + ONES;
+        long special = x | del | below(x, 0x20) | below(x ^ (ONES * '"'), 1)
+            | below(x ^ (ONES * '\\'), 1);
+        if ((special & HIGHS) != 0) {
+          return true;
+        }
+      }
+      for (; i < b.length; i++) {
+        byte c = b[i];
+        if (c < 0x20 || c == '"' || c == '\\' || c == 0x7f) { // negative: non-ASCII
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private static long below(long x, int n) {
+      return (x - ONES * n) & ~x;
     }
 
     private void jsonStringSlow(String s) {

@@ -151,6 +151,24 @@ class EventFingerprintTest {
   }
 
   @Test
+  void theWordTestFindsWhatTheByteTestFinds() {
+    Random random = new Random(3);
+    byte[] special = {0, 0x1f, 0x20, '"', '\\', 0x7e, 0x7f, (byte) 0x80, (byte) 0xff, 'a', '!', '#'};
+    for (int n = 0; n < 20_000; n++) {
+      byte[] b = new byte[random.nextInt(40)];
+      for (int k = 0; k < b.length; k++) {
+        b[k] = random.nextInt(30) == 0 ? special[random.nextInt(special.length)]
+            : (byte) (0x20 + random.nextInt(0x5f));
+      }
+      boolean expected = false;
+      for (byte c : b) {
+        expected |= c < 0x20 || c == '"' || c == '\\' || c == 0x7f;
+      }
+      assertThat(EventFingerprint.Text.anyEscapedOrNonAscii(b)).isEqualTo(expected);
+    }
+  }
+
+  @Test
   void fingerprintsAreThoseOfTheDocumentedEncoding() throws Exception {
     ObjectMapper sorted = new ObjectMapper().configure(JsonNodeFeature.WRITE_PROPERTIES_SORTED, true);
     Random random = new Random(5);
