@@ -31,7 +31,7 @@ public final class EnrichedEventCodec {
         Object v = e.getValue();
         switch (e.getKey().type()) {
           case STRING -> g.writeString((String) v);
-          case TIMESTAMP -> g.writeString(v.toString());
+          case TIMESTAMP -> g.writeString(Timestamps.toIsoString((Instant) v));
           case INTEGER -> g.writeNumber((Integer) v);
           case DOUBLE -> g.writeNumber((Double) v);
           case BOOLEAN -> g.writeBoolean((Boolean) v);

@@ -1,5 +1,6 @@
 package io.tributary.core;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -165,6 +166,69 @@ public final class Timestamps {
     long epochDay = LocalDate.of(year, month, day).toEpochDay();
     long seconds = epochDay * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds;
     return Instant.ofEpochSecond(seconds, nanos);
+  }
+
+  /** The longest text {@link #writeIso} writes: {@code 9999-12-31T23:59:59.999999999Z}. */
+  public static final int MAX_ISO_LENGTH = 30;
+
+  private static final long YEAR_0 = LocalDate.of(0, 1, 1).toEpochDay() * 86_400;
+  private static final long YEAR_10000 = LocalDate.of(10_000, 1, 1).toEpochDay() * 86_400;
+
+  /**
+   * Exactly {@link Instant#toString()} (ISO-8601 in UTC, seconds always, a fraction in groups of
+   * three digits, 'Z'), written without its formatter for years 0 to 9999.
+   */
+  public static String toIsoString(Instant t) {
+    byte[] out = new byte[MAX_ISO_LENGTH];
+    int end = writeIso(t, out, 0);
+    return end < 0 ? t.toString() : new String(out, 0, end, StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * Writes the ASCII of {@link Instant#toString()} at {@code out[at]}, which needs room for {@link
+   * #MAX_ISO_LENGTH} bytes, and returns the index after it; or returns -1, writing nothing, for an
+   * instant outside years 0 to 9999 (where {@code Instant.toString} signs the year).
+   */
+  public static int writeIso(Instant t, byte[] out, int at) {
+    long seconds = t.getEpochSecond();
+    if (seconds < YEAR_0 || seconds >= YEAR_10000) {
+      return -1;
+    }
+    LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400));
+    int secondOfDay = (int) Math.floorMod(seconds, 86_400);
+    int i = digits(out, at, date.getYear(), 4);
+    out[i++] = '-';
+    i = digits(out, i, date.getMonthValue(), 2);
+    out[i++] = '-';
+    i = digits(out, i, date.getDayOfMonth(), 2);
+    out[i++] = 'T';
+    i = digits(out, i, secondOfDay / 3600, 2);
+    out[i++] = ':';
+    i = digits(out, i, secondOfDay / 60 % 60, 2);
+    out[i++] = ':';
+    i = digits(out, i, secondOfDay % 60, 2);
+    int nanos = t.getNano();
+    if (nanos > 0) {
+      out[i++] = '.';
+      if (nanos % 1_000_000 == 0) {
+        i = digits(out, i, nanos / 1_000_000, 3);
+      } else if (nanos % 1000 == 0) {
+        i = digits(out, i, nanos / 1000, 6);
+      } else {
+        i = digits(out, i, nanos, 9);
+      }
+    }
+    out[i++] = 'Z';
+    return i;
+  }
+
+  /** {@code value} (non-negative, below 10^width) in {@code width} digits at out[at]; the index after. */
+  private static int digits(byte[] out, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      out[i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
+    return at + width;
   }
 
   /** The ASCII digits s[from, to) as a number, or -1. */

@@ -137,4 +137,38 @@ class TimestampsTest {
       assertEquals(Timestamps.parseGeneral(text), parse(text), text);
     }
   }
+
+  @Test
+  void isoStringIsInstantToString() {
+    java.util.Random random = new java.util.Random(7);
+    List<Instant> instants = new ArrayList<>(List.of(Instant.EPOCH,
+        Instant.parse("0000-01-01T00:00:00Z"), Instant.parse("0999-12-31T23:59:59.5Z"),
+        Instant.parse("9999-12-31T23:59:59.999999999Z"), Instant.parse("-0001-12-31T23:59:59Z"),
+        Instant.parse("+10000-01-01T00:00:00Z"), Instant.parse("+123456-06-01T00:00:00.001Z"),
+        Instant.parse("-12345-06-01T00:00:00Z"), Instant.MIN, Instant.MAX,
+        Instant.parse("2024-02-29T00:00:00Z"), Instant.parse("1969-12-31T23:59:59.999Z")));
+    long year0 = Instant.parse("0000-01-01T00:00:00Z").getEpochSecond();
+    long year10000 = Instant.parse("+10000-01-01T00:00:00Z").getEpochSecond();
+    int[] nanos = {0, 1, 999_999_999, 100_000_000, 120_000_000, 123_000_000, 123_400_000,
+        123_456_000, 123_456_700, 123_456_789, 1_000, 1_000_000, 10, 999_000, 999_999_000};
+    for (int i = 0; i < 50_000; i++) {
+      long seconds = switch (i % 4) {
+        case 0 -> year0 - 1_000_000 + (long) (random.nextDouble() * (year10000 - year0 + 2_000_000));
+        case 1 -> 1_500_000_000L + random.nextInt(500_000_000); // what events carry
+        case 2 -> year0 + random.nextInt(1000 * 366 * 86_400); // years 0 to 999
+        default -> random.nextLong() % Instant.MAX.getEpochSecond(); // far outside, both signs
+      };
+      instants.add(Instant.ofEpochSecond(seconds,
+          random.nextBoolean() ? nanos[i % nanos.length] : random.nextInt(1_000_000_000)));
+    }
+    byte[] out = new byte[Timestamps.MAX_ISO_LENGTH + 3];
+    for (Instant t : instants) {
+      assertEquals(t.toString(), Timestamps.toIsoString(t), t::toString);
+      int end = Timestamps.writeIso(t, out, 3);
+      if (end >= 0) {
+        assertEquals(t.toString(),
+            new String(out, 3, end - 3, java.nio.charset.StandardCharsets.ISO_8859_1));
+      }
+    }
+  }
 }

@@ -154,9 +154,7 @@ public final class PiiPseudonymisation implements Enrichment {
       return null;
     }
     if (value.isContainerNode()) {
-      StringBuilder text = new StringBuilder();
-      EventFingerprint.appendCanonical(text, value);
-      return TextNode.valueOf(hash(text.toString()));
+      return TextNode.valueOf(hash(EventFingerprint.canonicalJson(value)));
     }
     return TextNode.valueOf(hash(value.asText()));
   }

@@ -169,19 +169,24 @@ public final class RefererClassification implements Enrichment {
     }
 
     /** "com", "de", "co.uk", "com.br": one or two labels of at most three letters. */
-    private static boolean isTopLevel(String suffix) {
-      String[] labels = suffix.split("\\.", -1);
-      if (labels.length > 2) {
+    static boolean isTopLevel(String suffix) {
+      int n = suffix.length();
+      int dot = suffix.indexOf('.');
+      if (dot < 0) {
+        return isShortLabel(suffix, 0, n);
+      }
+      return suffix.indexOf('.', dot + 1) < 0 && isShortLabel(suffix, 0, dot)
+          && isShortLabel(suffix, dot + 1, n);
+    }
+
+    /** s[from, to) is one to three letters. */
+    private static boolean isShortLabel(String s, int from, int to) {
+      if (to == from || to - from > 3) {
         return false;
       }
-      for (String label : labels) {
-        if (label.isEmpty() || label.length() > 3) {
+      for (int i = from; i < to; i++) {
+        if (!Character.isLetter(s.charAt(i))) {
           return false;
-        }
-        for (int i = 0; i < label.length(); i++) {
-          if (!Character.isLetter(label.charAt(i))) {
-            return false;
-          }
         }
       }
       return true;

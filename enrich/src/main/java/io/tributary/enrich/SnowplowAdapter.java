@@ -488,7 +488,7 @@ public final class SnowplowAdapter {
         List<String> problems) {
       JsonNode node;
       try {
-        node = base64 ? JSON.readTree(Base64Lenient.decode(value)) : JSON.readTree(value);
+        node = base64 ? readTree(Base64Lenient.decode(value)) : JSON.readTree(value);
       } catch (IllegalArgumentException e) {
         problems.add(name + ": invalid base64: " + e.getMessage());
         return null;
@@ -508,6 +508,12 @@ public final class SnowplowAdapter {
         return null;
       }
       return node;
+    }
+
+    /** What {@code JSON.readTree} gives, read by {@link PlainJsonTree} when it is plain JSON. */
+    static JsonNode readTree(byte[] json) throws IOException {
+      JsonNode plain = PlainJsonTree.read(json, JSON.getNodeFactory());
+      return plain != null ? plain : JSON.readTree(json);
     }
 
     static boolean isSelfDescribing(JsonNode node) {

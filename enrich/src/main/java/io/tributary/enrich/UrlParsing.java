@@ -64,6 +64,25 @@ public final class UrlParsing implements Enrichment {
     if (url == null) {
       return null;
     }
+    // The referrer is parsed here for its parts, then by referer classification for its host and
+    // query: the second time gets the first's result. Keyed by identity, the same String.
+    Last last = LAST.get();
+    if (last.url != url) {
+      last.parsed = parseUncached(url);
+      last.url = url;
+    }
+    return last.parsed;
+  }
+
+  private static final ThreadLocal<Last> LAST = ThreadLocal.withInitial(Last::new);
+
+  /** The last URL a thread parsed and its parts (null when it has none). */
+  private static final class Last {
+    String url;
+    ParsedUrl parsed;
+  }
+
+  static ParsedUrl parseUncached(String url) {
     String s = url.strip();
     int sep = s.indexOf("://");
     if (sep < 1 || !isScheme(s, sep)) {

@@ -95,4 +95,38 @@ class RefererClassificationTest {
     assertThatThrownBy(() -> RefererClassification.Referers.parse(Json.parseOrNull(json)))
         .hasMessageContaining("a.com").hasMessageContaining("A").hasMessageContaining("B");
   }
+
+  /** The top-level test as it was written before, with String.split. */
+  private static boolean isTopLevelBySplit(String suffix) {
+    String[] labels = suffix.split("\\.", -1);
+    if (labels.length > 2) {
+      return false;
+    }
+    for (String label : labels) {
+      if (label.isEmpty() || label.length() > 3) {
+        return false;
+      }
+      for (int i = 0; i < label.length(); i++) {
+        if (!Character.isLetter(label.charAt(i))) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  @Test
+  void topLevelSuffixesAreThoseTheSplitFound() {
+    java.util.Random random = new java.util.Random(9);
+    String pieces = "abcxyz..9-\u00e9\u4f8b";
+    for (int n = 0; n < 20_000; n++) {
+      StringBuilder s = new StringBuilder();
+      for (int k = random.nextInt(9); k > 0; k--) {
+        s.append(pieces.charAt(random.nextInt(pieces.length())));
+      }
+      String suffix = s.toString();
+      assertThat(RefererClassification.Referers.isTopLevel(suffix)).as(suffix)
+          .isEqualTo(isTopLevelBySplit(suffix));
+    }
+  }
 }

@@ -139,4 +139,21 @@ class UrlParsingTest {
       return UrlParsing.build(m.group(1), m.group(2), m.group(3), m.group(4), m.group(5));
     }
   }
+
+  @Test
+  void parseGivesTheSamePartsAsParsingAfresh() {
+    Random random = new Random(13);
+    String[] urls = {"https://www.google.com/", "https://www.bing.com/search?q=wool+socks&form=QBLH",
+        "HTTP://Example.COM:8080/A/B?Q=1#f", "mailto:a@b.c", "", " https://x.example ", "http://"};
+    String previous = null;
+    for (int n = 0; n < 5_000; n++) {
+      // The same String again, an equal copy, or another URL: each parses as it would afresh.
+      String url = previous != null && random.nextBoolean() ? previous
+          : random.nextBoolean() ? new String(urls[random.nextInt(urls.length)])
+          : urls[random.nextInt(urls.length)];
+      assertThat(UrlParsing.parse(url)).as(url).isEqualTo(UrlParsing.parseUncached(url));
+      previous = url;
+    }
+    assertThat(UrlParsing.parse(null)).isNull();
+  }
 }
