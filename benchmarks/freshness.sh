@@ -4,7 +4,8 @@
 # events from acknowledgement until they are visible in `events`.
 # usage: benchmarks/freshness.sh NAME RATE [DURATION] [SAMPLES]   (SERVER_JAVA_OPTS as in drain.sh;
 # EXTRA_CONFIG: YAML appended to the server's configuration, e.g. $'warehouse:\n  checkpoint_mb: 16';
-# THREAD_CPU=1: also writes the CPU ms of each tributary-* thread to <dir>/thread-cpu.txt)
+# THREAD_CPU=1: also writes the CPU ms of each tributary-* thread to <dir>/thread-cpu.txt, and the
+# CPU seconds per thread group from the load's start until SETTLE_SECONDS after it to <dir>/cpu.txt)
 set -uo pipefail
 name=$1; rate=$2; duration=${3:-60s}; samples=${4:-40}
 dir=${TMPDIR:-/tmp}/tributary-freshness/$name; rm -rf "$dir"; mkdir -p "$dir"
@@ -15,11 +16,14 @@ TRIBUTARY_JAVA_OPTS=${SERVER_JAVA_OPTS:-${TRIBUTARY_JAVA_OPTS:-"-Xms256m -Xmx2g 
   bin/tributary run --config "$dir/t.yaml" > "$dir/run.log" 2>&1 &
 pid=$!
 for i in $(seq 1 100); do curl -sf localhost:18111/health >/dev/null && break; sleep 0.3; done
+server=$(pgrep -f "io.tributary.app.Main run --config $dir/t.yaml" | head -1)
+[ -n "${THREAD_CPU:-}" ] && benchmarks/thread-cpu.py snapshot "$server" "$dir/cpu-start.json"
 bin/tributary bench --config "$dir/t.yaml" --rate "$rate" --duration "$duration" --batch 100 \
   --connections 16 --freshness-samples "$samples" --report "$dir/report.json" > "$dir/bench.log" 2>&1
 if [ -n "${THREAD_CPU:-}" ]; then # CPU time of Tributary's own threads (JDK 17+ thread dumps carry it)
   sleep "${SETTLE_SECONDS:-15}" # let every stage finish the load
-  server=$(pgrep -f "io.tributary.app.Main run --config $dir/t.yaml" | head -1)
+  benchmarks/thread-cpu.py snapshot "$server" "$dir/cpu-end.json"
+  benchmarks/thread-cpu.py diff "$dir/cpu-start.json" "$dir/cpu-end.json" > "$dir/cpu.txt"
   jcmd "$server" Thread.print 2>/dev/null | grep -o '^"tributary-[^"]*".*cpu=[0-9.]*ms' \
     | sed -E 's/^"([^"]*)".*cpu=([0-9.]*)ms/\1 \2/' | sort > "$dir/thread-cpu.txt"
 fi
