@@ -17,13 +17,20 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Loader throughput by hand, not a test of the build: {@code mvn -o -pl warehouse -am verify
  * -Dtest=LoaderThroughputProbe -Dsurefire.failIfNoSpecifiedTests=false -Dtributary.probe=true}.
- * Loads 200k enriched Segment events (70 % track over 10 event names, 15 % page, 10 % identify, 5 %
- * group) in 50k-event micro-batches and prints events/s of the timed batches (after one warm-up).
+ * Loads 450k enriched Segment events (70 % track over 10 event names, 15 % page, 10 % identify, 5 %
+ * group; each with a browser's context) in 50k-event micro-batches and prints events/s and CPU
+ * time per event of the timed batches (after one warm-up). {@code -Dtributary.probe.noTables=true}
+ * loads {@code events} alone, without the derived tables.
  */
 @EnabledIfSystemProperty(named = "tributary.probe", matches = "true")
 class LoaderThroughputProbe {
   private static final int BATCH = 50_000;
-  private static final int BATCHES = 5;
+  private static final int BATCHES = 9;
+  private static final java.lang.management.ThreadMXBean THREAD =
+      java.lang.management.ManagementFactory.getThreadMXBean();
+  private static final com.sun.management.OperatingSystemMXBean PROCESS =
+      (com.sun.management.OperatingSystemMXBean)
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
   @TempDir Path dir;
 
@@ -34,12 +41,17 @@ class LoaderThroughputProbe {
     try (DuckDbWarehouse warehouse = DuckDbWarehouse.open(dir.resolve("w.duckdb"));
         EventLoader loader = new EventLoader(warehouse,
             new LoaderSettings("probe", "enriched", BATCH * 2, Duration.ofSeconds(5)), clock,
-            EventLoader.ENRICHED)) {
+            EventLoader.ENRICHED, Boolean.getBoolean("tributary.probe.noTables") ? 0
+                : EventLoader.DEFAULT_MAX_COLUMNS_PER_TABLE)) {
       loader.open(List.of(0));
       long timedStart = 0;
+      long threadCpuStart = 0;
+      long processCpuStart = 0;
       for (int b = 0; b < BATCHES; b++) {
         if (b == 1) {
           timedStart = System.nanoTime();
+          threadCpuStart = THREAD.getCurrentThreadCpuTime();
+          processCpuStart = PROCESS.getProcessCpuTime();
         }
         long start = System.nanoTime();
         loader.write(records.subList(b * BATCH, (b + 1) * BATCH));
@@ -48,10 +60,21 @@ class LoaderThroughputProbe {
             BATCH / ((System.nanoTime() - start) / 1e9));
       }
       double seconds = (System.nanoTime() - timedStart) / 1e9;
-      System.out.printf("probe: %d events loaded, timed %.0f events/s%n", loader.loadedEvents(),
-          BATCH * (BATCHES - 1) / seconds);
+      int timed = BATCH * (BATCHES - 1);
+      // CPU per event depends much less than wall time on what else runs on the machine; the
+      // process figure includes DuckDB's own worker threads.
+      System.out.printf("probe: %d events loaded, timed %.0f events/s, loader thread %.1f CPU-us"
+          + " and process %.1f CPU-us per event%n", loader.loadedEvents(), timed / seconds,
+          (THREAD.getCurrentThreadCpuTime() - threadCpuStart) / 1e3 / timed,
+          (PROCESS.getProcessCpuTime() - processCpuStart) / 1e3 / timed);
     }
   }
+
+  private static final String CONTEXT = ",\"context\":{\"ip\":\"203.0.113.7\",\"userAgent\":"
+      + "\"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)"
+      + " Version/17.0 Safari/605.1.15\",\"page\":{\"url\":\"https://shop.example.com/checkout"
+      + "?utm_source=newsletter&utm_medium=email\",\"referrer\":\"https://www.google.com/\"},"
+      + "\"library\":{\"name\":\"analytics.js\",\"version\":\"2.1\"}}}";
 
   private static List<SourcedRecord> records(int n) {
     List<SourcedRecord> out = new ArrayList<>(n);
@@ -77,7 +100,8 @@ class LoaderThroughputProbe {
         m = "{\"type\":\"group\",\"groupId\":\"g" + (i % 50) + "\",\"userId\":\"u" + (i % 5000)
             + "\",\"messageId\":\"m" + i + "\",\"traits\":{\"name\":\"ACME\",\"employees\":" + i + "}}";
       }
-      messages.add(m);
+      // Every event with the context a browser SDK sends (as `bin/tributary bench` does).
+      messages.add(m.substring(0, m.length() - 1) + CONTEXT);
     }
     long offset = 0;
     for (int i = 0; i < n; i += 100) {

@@ -8,6 +8,7 @@ import io.tributary.core.RetriableException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Segment events through the loader into the per-type, per-event, users and discards tables. */
@@ -43,6 +44,47 @@ class SegmentTablesLoadTest extends DerivedTablesLoadTestBase {
   private static String identify(String id, String user, String timestamp, String traits) {
     return "{\"type\":\"identify\",\"userId\":\"" + user + "\",\"messageId\":\"" + id
         + "\",\"timestamp\":\"" + timestamp + "\",\"traits\":" + traits + "}";
+  }
+
+  @Test
+  void derivedRowsCarryTheColumnsOfTheirEventAndDuplicatesGiveNone() throws SQLException {
+    EventLoader loader = loader(300);
+    String context =
+        ",\"context\":{\"ip\":\"203.0.113.7\",\"page\":{\"url\":\"https://a.example/x\"}}";
+    load(loader, next(withContext(track("c1", "Order Completed", "{\"total\":1}"), context),
+        identify("c2", "u7", "2026-11-22T10:00:00Z", "{\"plan\":\"pro\"}")));
+    // The same batch again with one new event: the duplicates give no derived rows.
+    load(loader, next(withContext(track("c1", "Order Completed", "{\"total\":1}"), context),
+        identify("c2", "u7", "2026-11-22T10:00:00Z", "{\"plan\":\"pro\"}"),
+        withContext(track("c3", "Signed Up", "{\"plan\":\"free\"}"), context),
+        "{\"type\":\"page\",\"name\":\"Home\",\"anonymousId\":\"a9\",\"messageId\":\"c4\","
+            + "\"properties\":{\"title\":\"T\"}" + context + "}"));
+
+    String same = " USING (event_id) WHERE d.source IS NOT DISTINCT FROM e.source"
+        + " AND d.user_id IS NOT DISTINCT FROM e.user_id"
+        + " AND d.anonymous_id IS NOT DISTINCT FROM e.anonymous_id"
+        + " AND d.event_time = e.event_time AND d.received_at = e.received_at"
+        + " AND d.original_timestamp IS NOT DISTINCT FROM e.original_timestamp"
+        + " AND d.sent_at IS NOT DISTINCT FROM e.sent_at";
+    Map<String, String> rows = Map.of("tracks", "2", "order_completed", "1", "signed_up", "1",
+        "pages", "1", "identifies", "1");
+    rows.forEach((table, count) -> {
+      try {
+        assertThat(query("SELECT count(*) FROM " + table)).as(table).containsExactly(row(count));
+        assertThat(query("SELECT count(*) FROM " + table + " d JOIN events e" + same
+            + " AND d.context IS NOT DISTINCT FROM e.context")).as(table)
+            .containsExactly(row(count));
+      } catch (SQLException e) {
+        throw new AssertionError(e);
+      }
+    });
+    assertThat(query("SELECT CAST(context AS VARCHAR) FROM pages"))
+        .containsExactly(row(context.substring(",\"context\":".length())));
+    assertThat(query("SELECT id, plan FROM users")).containsExactly(row("u7", "pro"));
+  }
+
+  private static String withContext(String message, String context) {
+    return message.substring(0, message.length() - 1) + context + "}";
   }
 
   @Test
