@@ -4,6 +4,8 @@
 # are in `events`.  usage: benchmarks/drain.sh NAME [EXTRA_YAML]
 # SERVER_JAVA_OPTS: JVM options for the server only (e.g. a JFR recording); the load generator keeps
 # the defaults. DRAIN_JFR=FILE: a JFR recording (settings=profile) of the server over the same window.
+# DRAIN_PROFILE=FILE: async-profiler's collapsed stacks of every thread over the same window, native
+# frames included (benchmarks/async-profiler.sh; read with benchmarks/collapsed-stacks.py).
 # WARMUP=1: first sends and loads an untimed 300,000 (JIT warm-up, a non-empty table), then times
 # the next 300,000. Prints the server's CPU seconds per thread group from the first event to the last load.
 set -uo pipefail
@@ -25,6 +27,10 @@ if [ -n "${WARMUP:-}" ]; then
   target=600000
 fi
 [ -n "${DRAIN_JFR:-}" ] && jcmd $pid JFR.start name=drain settings=profile > /dev/null
+if [ -n "${DRAIN_PROFILE:-}" ]; then
+  profiler=$(benchmarks/async-profiler.sh)
+  jcmd $pid JVMTI.agent_load "$profiler" '"start,event=itimer,interval=2ms,threads"' > /dev/null
+fi
 benchmarks/thread-cpu.py snapshot $pid "$dir/cpu-start.json"
 start=$(date +%s.%N)
 bin/tributary bench --config "$dir/t.yaml" --count 3000 --batch 100 --connections 16 --freshness-samples 0 > "$dir/bench.log" 2>&1
@@ -36,6 +42,7 @@ done
 loaded=$(date +%s.%N)
 benchmarks/thread-cpu.py snapshot $pid "$dir/cpu-end.json"
 [ -n "${DRAIN_JFR:-}" ] && jcmd $pid JFR.stop name=drain filename="$DRAIN_JFR" > /dev/null
+[ -n "${DRAIN_PROFILE:-}" ] && jcmd $pid JVMTI.agent_load "$profiler" "\"stop,file=$DRAIN_PROFILE,collapsed\"" > /dev/null
 kill $pid; wait $pid 2>/dev/null
 python3 - "$start" "$acked_done" "$loaded" "$name" <<'PY'
 import sys

@@ -148,6 +148,8 @@ public final class ConfigLoader {
     check(c.warehouse().batchMaxMillis() > 0, "warehouse.batch_max_millis must be positive");
     check(c.warehouse().dedupeWindowHours() > 0, "warehouse.dedupe_window_hours must be positive");
     check(c.warehouse().checkpointMb() > 0, "warehouse.checkpoint_mb must be positive");
+    check(c.warehouse().threads() == null || c.warehouse().threads() >= 1,
+        "warehouse.threads must be at least 1, not " + c.warehouse().threads());
     check(c.warehouse().memoryLimit() == null
             || MEMORY_SIZE.matcher(c.warehouse().memoryLimit()).matches(),
         "warehouse.memory_limit must be a size such as 4GB or 512MiB, not '"

@@ -27,7 +27,7 @@ final class LoaderStandby implements HealthCheck, AutoCloseable {
   private final Function<DuckDbWarehouse, Map<String, ApiHandler>> activate;
   private final Thread waiter;
   private volatile Map<String, ApiHandler> routes;
-  private final String memoryLimit;
+  private final DuckDbWarehouse.Options options;
   private volatile String waitingFor;
   private boolean closed;
 
@@ -36,9 +36,9 @@ final class LoaderStandby implements HealthCheck, AutoCloseable {
    *
    * @param activate starts the loader on the opened warehouse and returns its admin API routes
    */
-  static LoaderStandby start(Path file, String memoryLimit,
+  static LoaderStandby start(Path file, DuckDbWarehouse.Options options,
       Function<DuckDbWarehouse, Map<String, ApiHandler>> activate) {
-    LoaderStandby standby = new LoaderStandby(file, memoryLimit, activate);
+    LoaderStandby standby = new LoaderStandby(file, options, activate);
     if (!standby.tryActivate()) {
       LOG.info("loader standby: {}", standby.waitingFor);
       standby.waiter.start();
@@ -46,10 +46,10 @@ final class LoaderStandby implements HealthCheck, AutoCloseable {
     return standby;
   }
 
-  private LoaderStandby(Path file, String memoryLimit,
+  private LoaderStandby(Path file, DuckDbWarehouse.Options options,
       Function<DuckDbWarehouse, Map<String, ApiHandler>> activate) {
     this.file = file;
-    this.memoryLimit = memoryLimit;
+    this.options = options;
     this.activate = activate;
     this.waiter = new Thread(this::waitForLock, "tributary-loader-standby");
     waiter.setDaemon(true);
@@ -75,7 +75,7 @@ final class LoaderStandby implements HealthCheck, AutoCloseable {
     }
     DuckDbWarehouse warehouse;
     try {
-      warehouse = DuckDbWarehouse.open(file, memoryLimit);
+      warehouse = DuckDbWarehouse.open(file, options);
     } catch (RuntimeException e) {
       if (!DuckDbWarehouse.isLockedByAnotherProcess(e)) {
         throw e;

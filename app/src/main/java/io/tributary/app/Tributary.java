@@ -233,11 +233,11 @@ public final class Tributary implements AutoCloseable {
       };
       if (roles.containsAll(EnumSet.allOf(Role.class))) {
         apiRoutes = activate.apply(DuckDbWarehouse.open(config.warehousePath(),
-            config.warehouse().memoryLimit()));
+            config.warehouse().duckDbOptions()));
       } else {
         // Split deployment: a second loader process waits for the file as a hot standby.
         LoaderStandby standby = LoaderStandby.start(config.warehousePath(),
-            config.warehouse().memoryLimit(), activate);
+            config.warehouse().duckDbOptions(), activate);
         resources.push(standby);
         healthChecks.add(standby);
         Map<String, ApiHandler> routes = new java.util.HashMap<>();

@@ -31,7 +31,7 @@ public record TributaryConfig(
     http = http == null ? new Http(null, null, null, null, null, null, null, null, null, null) : http;
     kafka = kafka == null ? new Kafka(null, null, null, null, null, null, null, null) : kafka;
     lake = lake == null ? new Lake(null, null, null, null, null, null, null) : lake;
-    warehouse = warehouse == null ? new Warehouse(null, null, null, null, null, null, null, null, null, null) : warehouse;
+    warehouse = warehouse == null ? new Warehouse(null, null, null, null, null, null, null, null, null, null, null) : warehouse;
     query = query == null ? new Query(null) : query;
     sources = sources == null ? List.of() : List.copyOf(sources);
     snowplow = snowplow == null ? new Snowplow(null, null, null, null, null) : snowplow;
@@ -351,7 +351,8 @@ public record TributaryConfig(
       @JsonProperty("snowplow_tables") Boolean snowplowTables,
       List<Table> tables,
       @JsonProperty("checkpoint_mb") Integer checkpointMb,
-      @JsonProperty("memory_limit") String memoryLimit) {
+      @JsonProperty("memory_limit") String memoryLimit,
+      Integer threads) {
     public Warehouse {
       tables = tables == null ? List.of() : List.copyOf(tables);
       segmentTables = segmentTables == null ? Boolean.TRUE : segmentTables;
@@ -363,6 +364,11 @@ public record TributaryConfig(
       checkpointMb = checkpointMb == null
           ? (int) (io.tributary.warehouse.LoaderSettings.DEFAULT_CHECKPOINT_WAL_BYTES >> 20)
           : checkpointMb;
+    }
+
+    /** DuckDB's settings; a null {@code threads} leaves the choice to the warehouse. */
+    public io.tributary.warehouse.DuckDbWarehouse.Options duckDbOptions() {
+      return new io.tributary.warehouse.DuckDbWarehouse.Options(memoryLimit, threads);
     }
   }
 

@@ -156,6 +156,7 @@ class ConfigLoaderTest {
         batch_max_millis: 250
         checkpoint_mb: 64
         memory_limit: 4GB
+        threads: 4
       query:
         max_rows: 42
       sources:
@@ -192,7 +193,7 @@ class ConfigLoaderTest {
         new TributaryConfig.S3(null, "lake", null, null, false, null, null), 10, 500, 10_000_000_000L,
         new TributaryConfig.Iceberg(null, null, null, null)));
     assertThat(c.lakePath()).isEqualTo(Path.of("/lake"));
-    assertThat(c.warehouse()).isEqualTo(new TributaryConfig.Warehouse("/wh/events.duckdb", 1000, 250, 24, 300, true, true, List.of(), 64, "4GB"));
+    assertThat(c.warehouse()).isEqualTo(new TributaryConfig.Warehouse("/wh/events.duckdb", 1000, 250, 24, 300, true, true, List.of(), 64, "4GB", 4));
     assertThat(c.warehousePath()).isEqualTo(Path.of("/wh/events.duckdb"));
     assertThat(c.query().maxRows()).isEqualTo(42);
     assertThat(c.sources()).containsExactly(
@@ -514,6 +515,7 @@ class ConfigLoaderTest {
         Map.entry("warehouse.batch_max_events", "warehouse.batch_max_events"),
         Map.entry("warehouse.batch_max_millis", "warehouse.batch_max_millis"),
         Map.entry("warehouse.checkpoint_mb", "warehouse.checkpoint_mb"),
+        Map.entry("warehouse.threads", "warehouse.threads must be at least 1, not 0"),
         Map.entry("query.max_rows", "query.max_rows"));
     bad.forEach((key, expected) ->
         assertRejected(() -> ConfigLoader.load(null, Map.of(), Map.of(key, "0")), expected));

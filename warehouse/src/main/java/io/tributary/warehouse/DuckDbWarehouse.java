@@ -56,19 +56,43 @@ public final class DuckDbWarehouse implements AutoCloseable {
     }
   }
 
+  /**
+   * DuckDB settings of the warehouse.
+   *
+   * @param memoryLimit DuckDB's {@code memory_limit} (e.g. {@code 4GB}), or null for DuckDB's
+   *     default of 80 % of the machine's memory
+   * @param threads DuckDB's {@code threads} (the calling thread included), or null for {@link
+   *     #defaultThreads}
+   */
+  public record Options(String memoryLimit, Integer threads) {
+    public static final Options DEFAULT = new Options(null, null);
+  }
+
+  /**
+   * DuckDB's threads when the configuration sets none: one on a machine of one or two cores, else
+   * DuckDB's own default (one per core). With more than one, a thread that runs a statement spins
+   * on DuckDB's task queue, holding a core, while the workers finish the statement's last tasks
+   * (duckdb/duckdb#22178). The loader runs many small statements per batch, so on two cores, which
+   * it shares with the collector, enrich and the lake, that spinning cost more than the parallelism
+   * gave (BENCHMARKS.md, session 6).
+   */
+  static Integer defaultThreads(int cores) {
+    return cores <= 2 ? 1 : null;
+  }
+
   private final Path file;
   private final boolean eventsHasPrimaryKey;
   private final boolean readOnly;
-  private final String memoryLimit;
+  private final Options options;
   private volatile DuckDBConnection root;
   private volatile int generation;
   /** Connections handed out, closed on {@link #reopen}: the old instance must be gone first. */
   private final java.util.Set<DuckDBConnection> handedOut = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private DuckDbWarehouse(Path file, DuckDBConnection root, boolean eventsHasPrimaryKey,
-      boolean readOnly, String memoryLimit) {
+      boolean readOnly, Options options) {
     this.file = file;
-    this.memoryLimit = memoryLimit;
+    this.options = options;
     this.root = root;
     this.eventsHasPrimaryKey = eventsHasPrimaryKey;
     this.readOnly = readOnly;
@@ -137,7 +161,7 @@ public final class DuckDbWarehouse implements AutoCloseable {
   /** Opens the file again after {@link #reopen} closed it (retried until it succeeds). */
   private synchronized DuckDBConnection reconnect() throws SQLException {
     if (root == null) {
-      root = connect(file, readOnly, memoryLimit);
+      root = connect(file, readOnly, options);
       generation++;
       LOG.warn("Reopened the DuckDB warehouse {} after a fatal error", file);
     }
@@ -152,7 +176,7 @@ public final class DuckDbWarehouse implements AutoCloseable {
     }
   }
 
-  private static DuckDBConnection connect(Path file, boolean readOnly, String memoryLimit)
+  private static DuckDBConnection connect(Path file, boolean readOnly, Options options)
       throws SQLException {
     java.util.Properties props = new java.util.Properties();
     if (readOnly) {
@@ -168,8 +192,13 @@ public final class DuckDbWarehouse implements AutoCloseable {
         // while the loader catches up; the loader checkpoints once caught up (LoaderSettings).
         st.execute("SET checkpoint_threshold = '"
             + autoCheckpointBytes(usableBytes(file)) / MB + "MB'");
-        if (memoryLimit != null) {
-          st.execute("SET memory_limit = '" + memoryLimit.replace("'", "''") + "'");
+        if (options.memoryLimit() != null) {
+          st.execute("SET memory_limit = '" + options.memoryLimit().replace("'", "''") + "'");
+        }
+        Integer threads = options.threads() != null ? options.threads()
+            : defaultThreads(Runtime.getRuntime().availableProcessors());
+        if (threads != null) {
+          st.execute("SET threads = " + threads);
         }
         st.execute("SET lock_configuration = true");
       }
@@ -194,16 +223,11 @@ public final class DuckDbWarehouse implements AutoCloseable {
   }
 
   public static DuckDbWarehouse open(Path file) {
-    return open(file, null);
+    return open(file, Options.DEFAULT);
   }
 
-  /**
-   * Opens (creating if needed) the warehouse file for loading and querying.
-   *
-   * @param memoryLimit DuckDB's {@code memory_limit} (e.g. {@code 4GB}), or null for DuckDB's
-   *     default of 80 % of the machine's memory
-   */
-  public static DuckDbWarehouse open(Path file, String memoryLimit) {
+  /** Opens (creating if needed) the warehouse file for loading and querying. */
+  public static DuckDbWarehouse open(Path file, Options options) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       boolean eventsKey;
@@ -218,8 +242,7 @@ public final class DuckDbWarehouse implements AutoCloseable {
         BadRowLoader.createTable(setup);
         OffsetStore.createTable(setup);
       }
-      return new DuckDbWarehouse(file, connect(file, false, memoryLimit), eventsKey, false,
-          memoryLimit);
+      return new DuckDbWarehouse(file, connect(file, false, options), eventsKey, false, options);
     } catch (SQLException e) {
       throw new ConfigException("cannot open the DuckDB warehouse " + file + ": " + e.getMessage()
           + " (is another Tributary process using this data directory?)", e);
@@ -252,7 +275,8 @@ public final class DuckDbWarehouse implements AutoCloseable {
   /** Opens an existing file for reading only, as a second process may while no writer runs. */
   public static DuckDbWarehouse openReadOnly(Path file) {
     try {
-      return new DuckDbWarehouse(file, connect(file, true, null), false, true, null);
+      return new DuckDbWarehouse(file, connect(file, true, Options.DEFAULT), false, true,
+          Options.DEFAULT);
     } catch (SQLException e) {
       throw new ConfigException("cannot open " + file + " read-only: " + e.getMessage(), e);
     }

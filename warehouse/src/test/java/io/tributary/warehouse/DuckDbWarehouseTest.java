@@ -16,7 +16,8 @@ class DuckDbWarehouseTest {
 
   @Test
   void aMemoryLimitIsSetOnOpeningAndAgainAfterAReopen() throws SQLException {
-    try (DuckDbWarehouse warehouse = DuckDbWarehouse.open(dir.resolve("w.duckdb"), "300MiB")) {
+    try (DuckDbWarehouse warehouse = DuckDbWarehouse.open(dir.resolve("w.duckdb"),
+        new DuckDbWarehouse.Options("300MiB", null))) {
       assertThat(memoryLimit(warehouse)).isEqualTo("300.0 MiB");
       warehouse.reopen(warehouse.generation());
       assertThat(memoryLimit(warehouse)).isEqualTo("300.0 MiB");
@@ -34,10 +35,42 @@ class DuckDbWarehouseTest {
     }
   }
 
+  @Test
+  void threadsAreSetOnOpeningAndAgainAfterAReopenAndQueriesCannotChangeThem()
+      throws SQLException {
+    try (DuckDbWarehouse warehouse = DuckDbWarehouse.open(dir.resolve("w.duckdb"),
+        new DuckDbWarehouse.Options(null, 3))) {
+      assertThat(setting(warehouse, "threads")).isEqualTo("3");
+      warehouse.reopen(warehouse.generation());
+      assertThat(setting(warehouse, "threads")).isEqualTo("3");
+      try (Connection c = warehouse.newConnection(); Statement st = c.createStatement()) {
+        assertThatThrownBy(() -> st.execute("SET threads = 8"))
+            .hasMessageContaining("configuration has been locked");
+      }
+    }
+  }
+
+  @Test
+  void byDefaultOneThreadOnUpToTwoCoresElseDuckDbsOwnChoice() throws SQLException {
+    assertThat(DuckDbWarehouse.defaultThreads(1)).isEqualTo(1);
+    assertThat(DuckDbWarehouse.defaultThreads(2)).isEqualTo(1);
+    assertThat(DuckDbWarehouse.defaultThreads(3)).isNull();
+    assertThat(DuckDbWarehouse.defaultThreads(16)).isNull();
+    int cores = Runtime.getRuntime().availableProcessors();
+    try (DuckDbWarehouse warehouse = DuckDbWarehouse.open(dir.resolve("w.duckdb"))) {
+      assertThat(setting(warehouse, "threads"))
+          .isEqualTo(String.valueOf(cores <= 2 ? 1 : cores));
+    }
+  }
+
   private static String memoryLimit(DuckDbWarehouse warehouse) throws SQLException {
+    return setting(warehouse, "memory_limit");
+  }
+
+  private static String setting(DuckDbWarehouse warehouse, String name) throws SQLException {
     try (Connection c = warehouse.newConnection();
         Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT current_setting('memory_limit')")) {
+        ResultSet rs = st.executeQuery("SELECT current_setting('" + name + "')")) {
       rs.next();
       return rs.getString(1);
     }
