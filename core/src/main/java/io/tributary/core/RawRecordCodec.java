@@ -61,12 +61,7 @@ public final class RawRecordCodec {
     if (body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF) {
       return false;
     }
-    for (byte b : body) {
-      if (b == 0) {
-        return false;
-      }
-    }
-    return Utf8.isValid(body);
+    return !Utf8.hasNul(body) && Utf8.isValid(body);
   }
 
   public static byte[] encode(RawRecord record, boolean bodyIsJson) {
