@@ -61,16 +61,13 @@ public final class RawRecordCodec {
     if (body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF) {
       return false;
     }
-    for (byte b : body) {
-      if (b == 0) {
-        return false;
-      }
-    }
-    return Utf8.isValid(body);
+    return !Utf8.hasNul(body) && Utf8.isValid(body);
   }
 
   public static byte[] encode(RawRecord record, boolean bodyIsJson) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(record.body().length + 256);
+    // The fields go to a small buffer and the body straight into the line (one copy of the body);
+    // a base64 body is a string field of the buffer, which is then the whole line.
+    Buffer out = new Buffer(bodyIsJson ? 512 : record.body().length * 4 / 3 + 512);
     try (JsonGenerator gen = JSON.createGenerator(out)) {
       gen.writeStartObject();
       gen.writeNumberField("v", VERSION);
@@ -78,7 +75,7 @@ public final class RawRecordCodec {
       gen.writeStringField("source", record.source());
       gen.writeStringField("protocol", record.protocol());
       gen.writeStringField("path", record.path());
-      gen.writeStringField("received_at", record.receivedAt().toString());
+      gen.writeStringField("received_at", Timestamps.toIsoString(record.receivedAt()));
       writeOptional(gen, "ip", record.ip());
       writeOptional(gen, "user_agent", record.userAgent());
       writeOptional(gen, "content_type", record.contentType());
@@ -106,15 +103,27 @@ public final class RawRecordCodec {
     }
     byte[] body = record.body();
     int start = out.size();
-    out.write(body, 0, body.length);
-    out.write('}');
-    byte[] line = out.toByteArray();
-    for (int i = start; i < line.length; i++) {
+    byte[] line = new byte[start + body.length + 1];
+    System.arraycopy(out.array(), 0, line, 0, start);
+    System.arraycopy(body, 0, line, start, body.length);
+    line[line.length - 1] = '}';
+    for (int i = start; i < line.length - 1; i++) {
       if (line[i] == '\n' || line[i] == '\r') {
         line[i] = ' ';
       }
     }
     return line;
+  }
+
+  /** A byte array output stream whose bytes can be read without copying them. */
+  private static final class Buffer extends ByteArrayOutputStream {
+    Buffer(int size) {
+      super(size);
+    }
+
+    byte[] array() {
+      return buf;
+    }
   }
 
   private static void writeOptional(JsonGenerator gen, String field, String value) throws IOException {

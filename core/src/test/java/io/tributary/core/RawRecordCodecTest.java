@@ -260,4 +260,85 @@ class RawRecordCodecTest {
       }
     }
   }
+
+  @Test
+  void encodesTheSameBytesAsTheGeneratorWritingTheWholeLine() throws Exception {
+    String big = "{\"batch\":[" + "{\"type\":\"track\",\"event\":\"x\",\"userId\":\"u\"},".repeat(40)
+        + "{}],\r\n\"sentAt\":null}\n";
+    List<byte[]> bodies = List.of(utf8("{}"), utf8("{\r\n\"a\": [1,\n2]}\n"), utf8(big),
+        utf8("not json\r\n"), new byte[0], new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '{', '}'});
+    List<Instant> times = List.of(RECEIVED, Instant.parse("2024-03-05T10:20:30Z"),
+        Instant.parse("2024-03-05T10:20:30.120Z"), Instant.parse("2024-03-05T10:20:30.000120Z"),
+        Instant.parse("+10000-01-01T00:00:00Z"));
+    String longAgent = "Mozilla/5.0 (\"quoted\" \\ \u0001 é 😀) ".repeat(20);
+    for (byte[] body : bodies) {
+      for (Instant t : times) {
+        for (String protocol : List.of("segment", "snowplow")) {
+          RawRecord plain = new RawRecord("raw-1", "web", protocol, "/v1/batch", t, null, null, null,
+              body);
+          RawRecord full = new RawRecord("raw-2", "web", protocol, "/i", t, "203.0.113.7", longAgent,
+              "application/json", body, "e=pv&x=1", java.util.Map.of("referer", "https://a/",
+                  "origin", "https://b"), "nuid-1", "replay-1");
+          for (RawRecord r : List.of(plain, full)) {
+            assertArrayEquals(generatorLine(r, true), RawRecordCodec.encode(r, true));
+            assertArrayEquals(generatorLine(r, false), RawRecordCodec.encode(r, false));
+          }
+        }
+      }
+    }
+  }
+
+  /** The line as encode wrote it before it stopped copying the body through the generator's stream. */
+  private static byte[] generatorLine(RawRecord r, boolean bodyIsJson) throws Exception {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (com.fasterxml.jackson.core.JsonGenerator gen = com.fasterxml.jackson.core.JsonFactory.builder()
+        .disable(com.fasterxml.jackson.core.StreamWriteFeature.AUTO_CLOSE_CONTENT).build()
+        .createGenerator(out)) {
+      gen.writeStartObject();
+      gen.writeNumberField("v", 1);
+      gen.writeStringField("id", r.id());
+      gen.writeStringField("source", r.source());
+      gen.writeStringField("protocol", r.protocol());
+      gen.writeStringField("path", r.path());
+      gen.writeStringField("received_at", r.receivedAt().toString());
+      for (String[] f : new String[][] {{"ip", r.ip()}, {"user_agent", r.userAgent()},
+          {"content_type", r.contentType()}, {"query", r.query()}}) {
+        if (f[1] != null) {
+          gen.writeStringField(f[0], f[1]);
+        }
+      }
+      if (!r.headers().isEmpty()) {
+        gen.writeObjectFieldStart("headers");
+        for (var h : new java.util.TreeMap<>(r.headers()).entrySet()) {
+          gen.writeStringField(h.getKey(), h.getValue());
+        }
+        gen.writeEndObject();
+      }
+      if (r.networkUserId() != null) {
+        gen.writeStringField("network_userid", r.networkUserId());
+      }
+      if (r.replayId() != null) {
+        gen.writeStringField("replay_id", r.replayId());
+      }
+      if (!bodyIsJson) {
+        gen.writeStringField("body_base64", java.util.Base64.getEncoder().encodeToString(r.body()));
+        gen.writeEndObject();
+        gen.flush();
+        return out.toByteArray();
+      }
+      gen.writeFieldName("body");
+      gen.writeRaw(':');
+      gen.flush();
+    }
+    int start = out.size();
+    out.write(r.body());
+    out.write('}');
+    byte[] line = out.toByteArray();
+    for (int i = start; i < line.length; i++) {
+      if (line[i] == '\n' || line[i] == '\r') {
+        line[i] = ' ';
+      }
+    }
+    return line;
+  }
 }
