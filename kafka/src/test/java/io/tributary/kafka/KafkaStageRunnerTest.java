@@ -199,4 +199,70 @@ class KafkaStageRunnerTest {
       }
     }
   }
+
+  /** A sink that holds what it reads and hands back offsets only on the final (forced) flush. */
+  private static final class HoldingSink implements PartitionedSink {
+    final AtomicLong next = new AtomicLong();
+    final AtomicBoolean forced = new AtomicBoolean();
+
+    @Override
+    public Map<Integer, Long> open(Collection<Integer> partitions) {
+      return Map.of();
+    }
+
+    @Override
+    public void write(List<SourcedRecord> records) {
+      records.forEach(r -> next.set(r.offset() + 1));
+    }
+
+    @Override
+    public Map<Integer, Long> flush(boolean force) {
+      if (!force || next.get() == 0) {
+        return Map.of();
+      }
+      forced.set(true);
+      return Map.of(0, next.get());
+    }
+
+    @Override
+    public void closePartitions(Collection<Integer> partitions) {}
+  }
+
+  /**
+   * Stopping stages together: each one asked to stop (without anybody waiting on it) writes out
+   * what it holds, commits and stops on its own, so that a process stop can ask every stage at once
+   * and only then wait for each.
+   */
+  @Test
+  void runnersAskedToStopFlushCommitAndStopWithoutBeingWaitedOn() throws Exception {
+    try (EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"), false)) {
+      Properties props = new Properties();
+      props.put("bootstrap.servers", broker.bootstrapServers());
+      KafkaTopics.ensure(props, List.of(new TopicSpec("in", 1, (short) 1, Duration.ofDays(1))));
+      HoldingSink first = new HoldingSink();
+      HoldingSink second = new HoldingSink();
+      try (KafkaStageRunner a = new KafkaStageRunner("a", props, "ga", "in", first, null).start();
+          KafkaStageRunner b = new KafkaStageRunner("b", props, "gb", "in", second, null).start();
+          KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props,
+              new ByteArraySerializer(), new ByteArraySerializer())) {
+        producer.send(new ProducerRecord<>("in", "x".getBytes(StandardCharsets.UTF_8))).get();
+        await().atMost(60, TimeUnit.SECONDS).until(() -> first.next.get() == 1
+            && second.next.get() == 1);
+
+        a.requestStop();
+        b.requestStop();
+
+        await().atMost(30, TimeUnit.SECONDS).until(() -> first.forced.get() && second.forced.get());
+        try (Admin admin = Admin.create(props)) {
+          for (String group : List.of("ga", "gb")) {
+            await().atMost(30, TimeUnit.SECONDS).ignoreExceptions().until(() -> {
+              OffsetAndMetadata committed = admin.listConsumerGroupOffsets(group)
+                  .partitionsToOffsetAndMetadata().get().get(new TopicPartition("in", 0));
+              return committed != null && committed.offset() == 1;
+            });
+          }
+        }
+      }
+    }
+  }
 }
