@@ -18,14 +18,16 @@ import org.junit.jupiter.api.io.TempDir;
  * Loader throughput by hand, not a test of the build: {@code mvn -o -pl warehouse -am verify
  * -Dtest=LoaderThroughputProbe -Dsurefire.failIfNoSpecifiedTests=false -Dtributary.probe=true}.
  * Loads 450k enriched Segment events (70 % track over 10 event names, 15 % page, 10 % identify, 5 %
- * group; each with a browser's context) in 50k-event micro-batches and prints events/s and CPU
+ * group; each with a browser's context) in 50k-event micro-batches ({@code -Dtributary.probe.batch}
+ * for others) and prints events/s and CPU
  * time per event of the timed batches (after one warm-up). {@code -Dtributary.probe.noTables=true}
  * loads {@code events} alone, without the derived tables.
  */
 @EnabledIfSystemProperty(named = "tributary.probe", matches = "true")
 class LoaderThroughputProbe {
-  private static final int BATCH = 50_000;
-  private static final int BATCHES = 9;
+  /** Events per micro-batch: {@code -Dtributary.probe.batch} (the loader's default is 50k at most). */
+  private static final int BATCH = Integer.getInteger("tributary.probe.batch", 50_000);
+  private static final int BATCHES = Math.max(2, 450_000 / BATCH);
   private static final java.lang.management.ThreadMXBean THREAD =
       java.lang.management.ManagementFactory.getThreadMXBean();
   private static final com.sun.management.OperatingSystemMXBean PROCESS =
@@ -56,8 +58,10 @@ class LoaderThroughputProbe {
         long start = System.nanoTime();
         loader.write(records.subList(b * BATCH, (b + 1) * BATCH));
         loader.flush(true);
-        System.out.printf("probe batch %d: %.0f events/s%n", b,
-            BATCH / ((System.nanoTime() - start) / 1e9));
+        if (BATCHES <= 20) {
+          System.out.printf("probe batch %d: %.0f events/s%n", b,
+              BATCH / ((System.nanoTime() - start) / 1e9));
+        }
       }
       double seconds = (System.nanoTime() - timedStart) / 1e9;
       int timed = BATCH * (BATCHES - 1);

@@ -65,7 +65,7 @@ class SegmentTablesLoadTest extends DerivedTablesLoadTestBase {
         + " AND d.anonymous_id IS NOT DISTINCT FROM e.anonymous_id"
         + " AND d.event_time = e.event_time AND d.received_at = e.received_at"
         + " AND d.original_timestamp IS NOT DISTINCT FROM e.original_timestamp"
-        + " AND d.sent_at IS NOT DISTINCT FROM e.sent_at";
+        + " AND d.sent_at IS NOT DISTINCT FROM e.sent_at AND d.loaded_at = e.loaded_at";
     Map<String, String> rows = Map.of("tracks", "2", "order_completed", "1", "signed_up", "1",
         "pages", "1", "identifies", "1");
     rows.forEach((table, count) -> {
@@ -85,6 +85,38 @@ class SegmentTablesLoadTest extends DerivedTablesLoadTestBase {
 
   private static String withContext(String message, String context) {
     return message.substring(0, message.length() - 1) + context + "}";
+  }
+
+  @Test
+  void tablesSomeoneAlteredByHandKeepLoading() throws SQLException {
+    EventLoader loader = loader(300);
+    load(loader, next(track("h1", "Order Completed", "{\"total\":3}")));
+    // Types the loader never makes, and a column it does not know (its default applies).
+    execute("ALTER TABLE tracks ADD COLUMN reviewed DATE");
+    execute("ALTER TABLE order_completed ALTER COLUMN total TYPE INTEGER");
+    execute("ALTER TABLE order_completed ADD COLUMN note VARCHAR DEFAULT 'hand'");
+    load(loader, next(track("h2", "Order Completed", "{\"total\":4,\"coupon\":\"X\"}")));
+
+    assertThat(query("SELECT event_id, total, coupon, note FROM order_completed ORDER BY event_id"))
+        .containsExactly(row("h1", "3", null, "hand"), row("h2", "4", "X", "hand"));
+    assertThat(query("SELECT event_id, reviewed FROM tracks ORDER BY event_id"))
+        .containsExactly(row("h1", null), row("h2", null));
+    assertThat(columns("order_completed")).contains("total INTEGER", "coupon VARCHAR");
+
+    // A column it made, dropped by hand: the batch fails on it once, its retry adds it again.
+    execute("ALTER TABLE tracks DROP COLUMN reviewed");
+    execute("ALTER TABLE tracks ADD COLUMN reviewer VARCHAR");
+    execute("ALTER TABLE order_completed DROP COLUMN coupon");
+    loader.write(List.of(next(track("h3", "Order Completed", "{\"total\":5,\"coupon\":\"Y\"}"))));
+    try {
+      loader.flush(true);
+    } catch (RetriableException e) {
+      loader.flush(true);
+    }
+    assertThat(query("SELECT event_id, reviewer FROM tracks ORDER BY event_id"))
+        .containsExactly(row("h1", null), row("h2", null), row("h3", null));
+    assertThat(query("SELECT event_id, total, coupon FROM order_completed ORDER BY event_id"))
+        .containsExactly(row("h1", "3", null), row("h2", "4", null), row("h3", "5", "Y"));
   }
 
   @Test
