@@ -6,14 +6,21 @@
 #   Tributary           - batches of 100 (/v1/batch), acknowledged after Kafka stored them
 # with the same ~650-byte events (../shared/bench/load). Prints requests/s, events/s and p99 per run,
 # then the medians and the ratios the issue asks for.
-# usage: benchmarks/side-by-side.sh [ROUNDS=3] [DURATION=10s] [CONNECTIONS=16]
+# usage: [EXTRA_CONFIG=yaml] benchmarks/side-by-side.sh [ROUNDS=3] [DURATION=10s] [CONNECTIONS=16]
 set -euo pipefail
 rounds=${1:-3}; duration=${2:-10s}; conns=${3:-16}
 here=$(cd "$(dirname "$0")/.." && pwd)
 bench=$(cd "$here/../shared/bench" && pwd)
 work=${TMPDIR:-/tmp}/tributary-sbs; rm -rf "$work"; mkdir -p "$work"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; nginx -p "$work/nginx" -c nginx.conf -s stop 2>/dev/null || true; }
+cleanup() { # and wait for them to be gone, so that a next run finds the ports and data dirs free
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  nginx -p "$work/nginx" -c nginx.conf -s stop 2>/dev/null || true
+  for p in "${pids[@]}"; do
+    for _ in $(seq 1 60); do kill -0 "$p" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$p" 2>/dev/null || true
+  done
+}
 trap cleanup EXIT
 
 mkdir -p "$work/nginx/logs"
@@ -33,6 +40,7 @@ pids+=("$("$bench/flume/run-flume.sh" "$work/flume")")
 
 key=bench-key-0000000001
 printf 'data_dir: %s/trib\nhttp:\n  port: 18111\nadmin_token: bench-token-000000000001\nsources:\n  - name: web\n    write_key: %s\n' "$work" "$key" > "$work/t.yaml"
+printf '%s\n' "${EXTRA_CONFIG:-}" >> "$work/t.yaml"
 "$here/bin/tributary" run --config "$work/t.yaml" > "$work/trib.log" 2>&1 &
 pids+=("$!")
 for _ in $(seq 1 300); do curl -sf localhost:18111/health >/dev/null && curl -s -o /dev/null localhost:18081 && break; sleep 0.5; done

@@ -144,6 +144,8 @@ public final class ConfigLoader {
     check(ice.commitRecords() > 0, "lake.iceberg.commit_records must be positive, not " + ice.commitRecords());
     check(c.storage().minFreeMb() >= 0, "storage.min_free_mb must be 0 or more");
     check(c.enrich().threads() >= 0, "enrich.threads must be 0 (one per core) or more");
+    check(c.stages().nice() == null || (c.stages().nice() >= 0 && c.stages().nice() <= 19),
+        "stages.nice must be 0..19, not " + c.stages().nice());
     check(c.warehouse().batchMaxEvents() > 0, "warehouse.batch_max_events must be positive");
     check(c.warehouse().batchMaxMillis() > 0, "warehouse.batch_max_millis must be positive");
     check(c.warehouse().dedupeWindowHours() > 0, "warehouse.dedupe_window_hours must be positive");

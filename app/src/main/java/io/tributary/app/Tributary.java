@@ -62,6 +62,8 @@ public final class Tributary implements AutoCloseable {
   private final ReplayProgress replays = new ReplayProgress();
   private String bootstrapServers;
   private DiskSpaceGuard disk;
+  /** Added to the stage threads' nice value (see {@link TributaryConfig.Stages}). */
+  private int stageNice;
   private volatile DuckDbWarehouse warehouse;
 
   private Tributary() {}
@@ -129,6 +131,7 @@ public final class Tributary implements AutoCloseable {
       throw new io.tributary.core.ConfigException("cannot create data dir " + config.dataPath() + ": " + e, e);
     }
     Credentials credentials = Credentials.resolve(config, out);
+    stageNice = config.stages().niceFor(roles.contains(Role.COLLECTOR));
     disk = new DiskSpaceGuard(config.dataPath(), config.storage().minFreeMb() * 1024L * 1024L);
     healthChecks.add(disk);
     steps.done("data dir and credentials");
@@ -178,7 +181,7 @@ public final class Tributary implements AutoCloseable {
             Duration.ofMillis(100), clock, replays);
         KafkaStageRunner runner = new KafkaStageRunner("enrich", clientProps,
             k.topicPrefix() + "enrich", k.rawTopic(), enrich,
-            i == 0 ? instanceId : instanceId + "-t" + i, disk).start();
+            i == 0 ? instanceId : instanceId + "-t" + i, disk).lowerPriorityBy(stageNice).start();
         resources.push(runner);
         runners.add(runner);
         stages.add(enrich);
@@ -340,7 +343,7 @@ public final class Tributary implements AutoCloseable {
   private void stage(String name, Properties clientProps, TributaryConfig.Kafka k, String topic,
       PartitionedSink sink, String instanceId) {
     KafkaStageRunner runner = new KafkaStageRunner(name, clientProps, k.topicPrefix() + name, topic,
-        sink, instanceId, disk).start();
+        sink, instanceId, disk).lowerPriorityBy(stageNice).start();
     resources.push(runner);
     healthChecks.add(runner);
   }

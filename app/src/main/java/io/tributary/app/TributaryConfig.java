@@ -24,7 +24,8 @@ public record TributaryConfig(
     Schemas schemas,
     Enrichments enrichments,
     Storage storage,
-    Enrich enrich) {
+    Enrich enrich,
+    Stages stages) {
 
   public TributaryConfig {
     dataDir = dataDir == null ? "./data" : dataDir;
@@ -40,6 +41,20 @@ public record TributaryConfig(
         ? new Enrichments(null, null, null, null, null, null, null, null) : enrichments;
     storage = storage == null ? new Storage(null) : storage;
     enrich = enrich == null ? new Enrich(null) : enrich;
+    stages = stages == null ? new Stages(null) : stages;
+  }
+
+  /**
+   * The pipeline stages' threads (enrich, archivers, loaders, forwarders) run {@code nice} steps
+   * below the collector's CPU priority (Linux nice), so that during a burst the CPU goes first to
+   * acknowledging events and the stages catch up after, the queue holding what they have not read.
+   * Unset: 5 when this process also runs the collector, else 0.
+   */
+  public record Stages(Integer nice) {
+    /** The nice increment for stages in a process that does or does not run the collector. */
+    public int niceFor(boolean withCollector) {
+      return nice != null ? nice : withCollector ? 5 : 0;
+    }
   }
 
   /**

@@ -522,6 +522,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void stagesRunBelowTheCollectorsPriorityUnlessToldOtherwise() {
+    TributaryConfig.Stages unset = ConfigLoader.load(null, Map.of(), Map.of()).stages();
+    assertThat(unset.niceFor(true)).isEqualTo(5);
+    assertThat(unset.niceFor(false)).isZero();
+    TributaryConfig.Stages off = ConfigLoader.load(null, Map.of(), Map.of("stages.nice", "0"))
+        .stages();
+    assertThat(off.niceFor(true)).isZero();
+    assertThat(ConfigLoader.load(null, Map.of(), Map.of("stages.nice", "12")).stages()
+        .niceFor(false)).isEqualTo(12);
+    for (String bad : List.of("-1", "20")) {
+      assertRejected(() -> ConfigLoader.load(null, Map.of(), Map.of("stages.nice", bad)),
+          "stages.nice must be 0..19, not " + bad);
+    }
+  }
+
+  @Test
   void warehouseMemoryLimitIsASize() {
     assertThat(ConfigLoader.load(null, Map.of(), Map.of()).warehouse().memoryLimit()).isNull();
     assertThat(ConfigLoader.load(null, Map.of(), Map.of("warehouse.memory_limit", "512MiB"))

@@ -152,7 +152,7 @@ class CredentialsTest {
 
   private TributaryConfig withSources(String adminToken) {
     return new TributaryConfig(dir.resolve("data").toString(), adminToken, null, null, null, null, null,
-        List.of(new TributaryConfig.Source("web", "web-key-12345")), null, null, null, null, null);
+        List.of(new TributaryConfig.Source("web", "web-key-12345")), null, null, null, null, null, null);
   }
 
   @Test

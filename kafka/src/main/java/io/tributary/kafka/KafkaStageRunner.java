@@ -55,6 +55,7 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
   private final PartitionedSink sink;
   private final WriteGate gate;
   private final Thread thread;
+  private volatile int nice;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean running = true;
   private volatile KafkaConsumer<byte[], byte[]> consumer;
@@ -108,12 +109,28 @@ public final class KafkaStageRunner implements HealthCheck, AutoCloseable {
     this.thread = new Thread(this::runLoop, "tributary-" + name);
   }
 
+  /**
+   * Runs the stage at a lower CPU priority: {@code by} added to its thread's nice value (0: as is),
+   * so that, sharing a process with the collector, it yields the CPU to acknowledging events during
+   * a burst and catches up after (see {@link ThreadNice}). Call before {@link #start}.
+   */
+  public KafkaStageRunner lowerPriorityBy(int by) {
+    if (by < 0 || by > 19) {
+      throw new IllegalArgumentException("a nice increment is 0..19, not " + by);
+    }
+    this.nice = by;
+    return this;
+  }
+
   public KafkaStageRunner start() {
     thread.start();
     return this;
   }
 
   private void runLoop() {
+    if (nice > 0) {
+      ThreadNice.lowerCurrentThread(nice);
+    }
     Duration backoff = Duration.ofMillis(200);
     try {
       while (running) {

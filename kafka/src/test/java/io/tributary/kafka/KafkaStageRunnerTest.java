@@ -2,6 +2,7 @@ package io.tributary.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tributary.core.Health;
 import io.tributary.core.PartitionedSink;
@@ -63,6 +64,50 @@ class KafkaStageRunnerTest {
             "org/example/Missing", "restart the process");
       }
     }
+  }
+
+  @Test
+  void aStageAskedToYieldRunsItsSinkAndTheThreadsItStartsAtALowerPriority() throws Exception {
+    assumeTrue(ThreadNice.currentNice().isPresent(), "Linux only");
+    int base = ThreadNice.currentNice().getAsInt();
+    assumeTrue(base <= 15, "already at nice " + base);
+    try (EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"), false)) {
+      Properties props = new Properties();
+      props.put("bootstrap.servers", broker.bootstrapServers());
+      KafkaTopics.ensure(props, List.of(new TopicSpec("in", 1, (short) 1, Duration.ofDays(1))));
+      java.util.concurrent.CompletableFuture<int[]> seen = new java.util.concurrent.CompletableFuture<>();
+      PartitionedSink sink = new Tracking() {
+        @Override
+        public void write(List<SourcedRecord> records) {
+          int[] child = new int[1];
+          Thread t = new Thread(() -> child[0] = ThreadNice.currentNice().orElse(-100));
+          t.start();
+          try {
+            t.join();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          seen.complete(new int[] {ThreadNice.currentNice().orElse(-100), child[0]});
+        }
+      };
+      try (KafkaStageRunner runner =
+              new KafkaStageRunner("low", props, "g", "in", sink, null).lowerPriorityBy(3).start();
+          KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props,
+              new ByteArraySerializer(), new ByteArraySerializer())) {
+        producer.send(new ProducerRecord<>("in", "x".getBytes(StandardCharsets.UTF_8))).get();
+        assertThat(seen.get(60, TimeUnit.SECONDS)).containsExactly(base + 3, base + 3);
+        assertThat(ThreadNice.currentNice()).hasValue(base);
+      }
+    }
+  }
+
+  @Test
+  void aNiceIncrementOutsideOneToNineteenIsRefused() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ThreadNice.lowerCurrentThread(0))
+        .isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+        new KafkaStageRunner("x", new Properties(), "g", "in", new Tracking(), null)
+            .lowerPriorityBy(20)).isInstanceOf(IllegalArgumentException.class);
   }
 
   /**
@@ -170,7 +215,7 @@ class KafkaStageRunnerTest {
   }
 
   /** Keeps which partitions it owns. */
-  private static final class Tracking implements PartitionedSink {
+  private static class Tracking implements PartitionedSink {
     final java.util.Set<Integer> owned = java.util.concurrent.ConcurrentHashMap.newKeySet();
     volatile Runnable onRevoke = () -> {};
 
