@@ -6,6 +6,7 @@ import io.tributary.collector.ApiHandler;
 import io.tributary.core.Json;
 import io.tributary.core.RetriableException;
 import io.tributary.core.tables.DeclaredTable;
+import io.tributary.kafka.ThreadNice;
 import io.tributary.lake.LakeStore;
 import io.tributary.warehouse.DeclaredTableRebuild;
 import io.tributary.warehouse.DuckDbWarehouse;
@@ -42,9 +43,13 @@ final class LakeReplayApi implements ApiHandler, AutoCloseable {
    * @param lakes opens the lake (closed after the rebuild if it is closeable)
    * @param enrichment builds the enrich logic as configured now (closed after the rebuild)
    */
+  /** The stages' nice increment, which a rebuild runs with too. */
+  private final int stageNice;
+
   LakeReplayApi(List<DeclaredTable> declared, DuckDbWarehouse warehouse, EventLoader loader,
       int maxColumns, Supplier<LakeStore> lakes, Supplier<EnrichWiring.Built> enrichment,
-      String adminToken, Clock clock) {
+      String adminToken, Clock clock, int stageNice) {
+    this.stageNice = stageNice;
     this.declared = declared.stream().collect(Collectors.toMap(DeclaredTable::name,
         Function.identity()));
     this.warehouse = warehouse;
@@ -111,6 +116,9 @@ final class LakeReplayApi implements ApiHandler, AutoCloseable {
     current = rebuild;
     thread = new Thread(() -> {
       try {
+        if (stageNice > 0) {
+          ThreadNice.lowerCurrentThread(stageNice); // a background job, like the stages
+        }
         rebuild.run();
       } finally {
         closeQuietly(logic.enrichments());

@@ -278,7 +278,7 @@ public final class Tributary implements AutoCloseable {
         config.warehouse().maxColumnsPerTable(), () -> lakeStore(config), () -> {
           forgetSchemas.run();
           return EnrichWiring.processor(config, schemas, clock);
-        }, credentials.adminToken(), clock);
+        }, credentials.adminToken(), clock, stageNice);
     resources.push(lakeReplay);
     return Map.of(ADMIN_PATHS.get(0), queryApi, ADMIN_PATHS.get(1), replayApi,
         ADMIN_PATHS.get(2), replayApi, ADMIN_PATHS.get(3), lakeReplay, ADMIN_PATHS.get(4), lakeReplay);
