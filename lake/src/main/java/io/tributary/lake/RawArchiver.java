@@ -92,7 +92,28 @@ public final class RawArchiver implements PartitionedSink {
         durable.put(e.getKey(), publish(e.getKey(), buffer, segment));
       }
     }
+    // maxBytes bounds what all partitions hold together, not each (the heap holds it): while they
+    // hold more, the fullest is published, so that files stay as large as the bound allows.
+    while (bufferedBytes() >= settings.maxBytes()) {
+      Map.Entry<Integer, PartitionBuffer> fullest = buffers.entrySet().stream()
+          .filter(e -> e.getValue().pendingEnd == null && !e.getValue().records.isEmpty())
+          .max(java.util.Comparator.comparingLong(e -> e.getValue().bytes)).orElse(null);
+      if (fullest == null) {
+        break; // only interrupted flushes waiting for their records: they publish as those come
+      }
+      PartitionBuffer buffer = fullest.getValue();
+      durable.put(fullest.getKey(),
+          publish(fullest.getKey(), buffer, new ArrayList<>(buffer.records)));
+    }
     return durable;
+  }
+
+  private long bufferedBytes() {
+    long bytes = 0;
+    for (PartitionBuffer buffer : buffers.values()) {
+      bytes += buffer.bytes;
+    }
+    return bytes;
   }
 
   /** The records to publish now, or null when nothing is due. */

@@ -141,6 +141,26 @@ public class RawArchiverTest {
   }
 
   @Test
+  void maxBytesBoundsAllPartitionsTogetherAndTheFullestIsPublishedFirst() {
+    List<SourcedRecord> p0 = records(0, 0, 3, T, SECOND);
+    List<SourcedRecord> p1 = records(1, 0, 2, T, SECOND);
+    List<SourcedRecord> p2 = records(2, 0, 1, T, SECOND);
+    LakeStore store = store();
+    // Each partition alone is below the bound; together they reach it.
+    RawArchiver archiver = new RawArchiver(store,
+        settings(1000, bytesOf(p0) + bytesOf(p1) + bytesOf(p2)), clock);
+    archiver.open(List.of(0, 1, 2));
+    archiver.write(p0);
+    archiver.write(p1);
+    assertThat(archiver.flush(false)).isEmpty();
+    archiver.write(p2);
+    // Publishing the fullest (partition 0) brings the rest under the bound.
+    assertThat(archiver.flush(false)).containsExactly(Map.entry(0, 3L));
+    assertThat(store.list("raw/")).containsExactly(name("dt=2026-11-22/hr=12", 0, 0, 2));
+    assertThat(archiver.flush(true)).containsOnly(Map.entry(1, 2L), Map.entry(2, 1L));
+  }
+
+  @Test
   void forcePublishesEverythingBuffered() {
     LakeStore store = store();
     RawArchiver archiver = new RawArchiver(store, lenient(), clock);
