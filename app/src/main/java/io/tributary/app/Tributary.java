@@ -343,7 +343,8 @@ public final class Tributary implements AutoCloseable {
   private void stage(String name, Properties clientProps, TributaryConfig.Kafka k, String topic,
       PartitionedSink sink, String instanceId) {
     KafkaStageRunner runner = new KafkaStageRunner(name, clientProps, k.topicPrefix() + name, topic,
-        sink, instanceId, disk).lowerPriorityBy(stageNice).start();
+        sink, instanceId, disk).lowerPriorityBy(name.startsWith("archiver-")
+            ? TributaryConfig.Stages.archiverNice(stageNice) : stageNice).start();
     resources.push(runner);
     healthChecks.add(runner);
   }

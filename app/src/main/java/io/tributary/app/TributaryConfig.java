@@ -48,12 +48,18 @@ public record TributaryConfig(
    * The pipeline stages' threads (enrich, archivers, loaders, forwarders) run {@code nice} steps
    * below the collector's CPU priority (Linux nice), so that during a burst the CPU goes first to
    * acknowledging events and the stages catch up after, the queue holding what they have not read.
-   * Unset: 5 when this process also runs the collector, else 0.
+   * Unset: 5 when this process also runs the collector, else 0. The archivers, which are not on
+   * the way to {@code events}, yield 5 steps more (see {@link #archiverNice}).
    */
   public record Stages(Integer nice) {
     /** The nice increment for stages in a process that does or does not run the collector. */
     public int niceFor(boolean withCollector) {
       return nice != null ? nice : withCollector ? 5 : 0;
+    }
+
+    /** The archivers' increment for a stage increment: 5 more when not 0, at most 19. */
+    public static int archiverNice(int stageNice) {
+      return stageNice == 0 ? 0 : Math.min(19, stageNice + 5);
     }
   }
 

@@ -531,6 +531,9 @@ class ConfigLoaderTest {
     assertThat(off.niceFor(true)).isZero();
     assertThat(ConfigLoader.load(null, Map.of(), Map.of("stages.nice", "12")).stages()
         .niceFor(false)).isEqualTo(12);
+    assertThat(TributaryConfig.Stages.archiverNice(0)).isZero();
+    assertThat(TributaryConfig.Stages.archiverNice(5)).isEqualTo(10);
+    assertThat(TributaryConfig.Stages.archiverNice(17)).isEqualTo(19);
     for (String bad : List.of("-1", "20")) {
       assertRejected(() -> ConfigLoader.load(null, Map.of(), Map.of("stages.nice", bad)),
           "stages.nice must be 0..19, not " + bad);
