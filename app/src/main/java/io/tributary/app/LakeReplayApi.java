@@ -38,14 +38,14 @@ final class LakeReplayApi implements ApiHandler, AutoCloseable {
   private final Clock clock;
   private LakeRebuild current;
   private Thread thread;
+  /** The stages' nice increment, which a rebuild runs with too. */
+  private final int stageNice;
 
   /**
    * @param lakes opens the lake (closed after the rebuild if it is closeable)
    * @param enrichment builds the enrich logic as configured now (closed after the rebuild)
+   * @param stageNice see {@link TributaryConfig.Stages}
    */
-  /** The stages' nice increment, which a rebuild runs with too. */
-  private final int stageNice;
-
   LakeReplayApi(List<DeclaredTable> declared, DuckDbWarehouse warehouse, EventLoader loader,
       int maxColumns, Supplier<LakeStore> lakes, Supplier<EnrichWiring.Built> enrichment,
       String adminToken, Clock clock, int stageNice) {
