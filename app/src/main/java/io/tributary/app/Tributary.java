@@ -201,7 +201,7 @@ public final class Tributary implements AutoCloseable {
         RawArchiver archiver = new RawArchiver(lakeStore, new ArchiverSettings(kind,
             lake.flushRecords(), lake.flushBytes(), Duration.ofSeconds(lake.flushSeconds())), clock);
         stage("archiver-" + kind, clientProps, k, kind.equals("raw") ? k.rawTopic() : k.badTopic(),
-            archiver, instanceId);
+            archiver, instanceId, TributaryConfig.Stages.archiverNice(stageNice));
       }
       steps.done("raw and bad archivers");
       if (lake.iceberg().enabled()) {
@@ -296,10 +296,10 @@ public final class Tributary implements AutoCloseable {
         (long) w.checkpointMb() << 20), clock,
         EventLoader.ENRICHED, w.maxColumnsPerTable(), w.segmentTables(),
         w.snowplowTables() ? new ResolverColumnTypes(schemas) : null, config.declaredTables());
-    stage("loader", clientProps, k, k.enrichedTopic(), loader, instanceId);
+    stage("loader", clientProps, k, k.enrichedTopic(), loader, instanceId, stageNice);
     BadRowLoader badLoader = new BadRowLoader(warehouse, new LoaderSettings("bad-loader",
         k.badTopic(), w.batchMaxEvents(), loadDelay), clock);
-    stage("bad-loader", clientProps, k, k.badTopic(), badLoader, instanceId);
+    stage("bad-loader", clientProps, k, k.badTopic(), badLoader, instanceId, stageNice);
     healthChecks.addAll(List.of(loader, badLoader));
   }
 
@@ -313,7 +313,7 @@ public final class Tributary implements AutoCloseable {
     LOG.info("enriched lake: Iceberg table {} in catalog {}", EnrichedTable.ID,
         IcebergCatalogs.safe(IcebergWiring.catalogProperties(config)));
     stage("archiver-enriched", clientProps, config.kafka(), config.kafka().enrichedTopic(), archiver,
-        instanceId);
+        instanceId, TributaryConfig.Stages.archiverNice(stageNice));
     healthChecks.add(archiver);
   }
 
@@ -340,11 +340,11 @@ public final class Tributary implements AutoCloseable {
     return host + "-" + Integer.toHexString(dir.hashCode());
   }
 
+  /** Starts a stage whose thread runs {@code nice} steps below the collector's priority. */
   private void stage(String name, Properties clientProps, TributaryConfig.Kafka k, String topic,
-      PartitionedSink sink, String instanceId) {
+      PartitionedSink sink, String instanceId, int nice) {
     KafkaStageRunner runner = new KafkaStageRunner(name, clientProps, k.topicPrefix() + name, topic,
-        sink, instanceId, disk).lowerPriorityBy(name.startsWith("archiver-")
-            ? TributaryConfig.Stages.archiverNice(stageNice) : stageNice).start();
+        sink, instanceId, disk).lowerPriorityBy(nice).start();
     resources.push(runner);
     healthChecks.add(runner);
   }
