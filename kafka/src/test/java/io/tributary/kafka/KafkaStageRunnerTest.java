@@ -32,9 +32,7 @@ class KafkaStageRunnerTest {
   @Test
   void aStageWhoseSinkThrowsAnErrorReportsItselfStoppedInsteadOfHealthy() throws Exception {
     try (EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"), false)) {
-      Properties props = new Properties();
-      props.put("bootstrap.servers", broker.bootstrapServers());
-      KafkaTopics.ensure(props, List.of(new TopicSpec("in", 1, (short) 1, Duration.ofDays(1))));
+      Properties props = withTopicIn(broker, 1);
       PartitionedSink broken = new PartitionedSink() {
         @Override
         public Map<Integer, Long> open(Collection<Integer> partitions) {
@@ -72,9 +70,7 @@ class KafkaStageRunnerTest {
     int base = ThreadNice.currentNice().getAsInt();
     assumeTrue(base <= 15, "already at nice " + base);
     try (EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"), false)) {
-      Properties props = new Properties();
-      props.put("bootstrap.servers", broker.bootstrapServers());
-      KafkaTopics.ensure(props, List.of(new TopicSpec("in", 1, (short) 1, Duration.ofDays(1))));
+      Properties props = withTopicIn(broker, 1);
       java.util.concurrent.CompletableFuture<int[]> seen = new java.util.concurrent.CompletableFuture<>();
       PartitionedSink sink = new Tracking() {
         @Override
@@ -118,9 +114,7 @@ class KafkaStageRunnerTest {
   @Test
   void anOffsetCommitThatFailsWhileNothingMoreArrivesIsRetried() throws Exception {
     try (EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"), false)) {
-      Properties props = new Properties();
-      props.put("bootstrap.servers", broker.bootstrapServers());
-      KafkaTopics.ensure(props, List.of(new TopicSpec("in", 1, (short) 1, Duration.ofDays(1))));
+      Properties props = withTopicIn(broker, 1);
       AtomicLong written = new AtomicLong(-1);
       AtomicBoolean durable = new AtomicBoolean();
       AtomicLong flushedWhileDown = new AtomicLong();
@@ -191,9 +185,7 @@ class KafkaStageRunnerTest {
   @Test
   void aStoppedStaticMemberHandsItsPartitionsOverAtOnceEvenWhileRejoining() throws Exception {
     try (EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"), false)) {
-      Properties props = new Properties();
-      props.put("bootstrap.servers", broker.bootstrapServers());
-      KafkaTopics.ensure(props, List.of(new TopicSpec("in", 2, (short) 1, Duration.ofDays(1))));
+      Properties props = withTopicIn(broker, 2);
       for (int round = 0; round < 2; round++) {
         Tracking first = new Tracking();
         Tracking second = new Tracking();
@@ -212,6 +204,15 @@ class KafkaStageRunnerTest {
         leaving.close();
       }
     }
+  }
+
+  /** Client properties for the broker, which now has the topic {@code in}. */
+  private static Properties withTopicIn(EmbeddedKafka broker, int partitions) {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", broker.bootstrapServers());
+    KafkaTopics.ensure(props,
+        List.of(new TopicSpec("in", partitions, (short) 1, Duration.ofDays(1))));
+    return props;
   }
 
   /** Keeps which partitions it owns. */
@@ -281,9 +282,7 @@ class KafkaStageRunnerTest {
   @Test
   void runnersAskedToStopFlushCommitAndStopWithoutBeingWaitedOn() throws Exception {
     try (EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"), false)) {
-      Properties props = new Properties();
-      props.put("bootstrap.servers", broker.bootstrapServers());
-      KafkaTopics.ensure(props, List.of(new TopicSpec("in", 1, (short) 1, Duration.ofDays(1))));
+      Properties props = withTopicIn(broker, 1);
       HoldingSink first = new HoldingSink();
       HoldingSink second = new HoldingSink();
       try (KafkaStageRunner a = new KafkaStageRunner("a", props, "ga", "in", first, null).start();
