@@ -295,7 +295,8 @@ public final class Tributary implements AutoCloseable {
         w.batchMaxEvents(), loadDelay, Duration.ofHours(w.dedupeWindowHours()),
         (long) w.checkpointMb() << 20), clock,
         EventLoader.ENRICHED, w.maxColumnsPerTable(), w.segmentTables(),
-        w.snowplowTables() ? new ResolverColumnTypes(schemas) : null, config.declaredTables());
+        w.snowplowTables() ? new ResolverColumnTypes(schemas) : null, config.declaredTables(),
+        w.dedupeIndex());
     stage("loader", clientProps, k, k.enrichedTopic(), loader, instanceId, stageNice);
     BadRowLoader badLoader = new BadRowLoader(warehouse, new LoaderSettings("bad-loader",
         k.badTopic(), w.batchMaxEvents(), loadDelay), clock);

@@ -32,7 +32,7 @@ public record TributaryConfig(
     http = http == null ? new Http(null, null, null, null, null, null, null, null, null, null) : http;
     kafka = kafka == null ? new Kafka(null, null, null, null, null, null, null, null) : kafka;
     lake = lake == null ? new Lake(null, null, null, null, null, null, null) : lake;
-    warehouse = warehouse == null ? new Warehouse(null, null, null, null, null, null, null, null, null, null, null) : warehouse;
+    warehouse = warehouse == null ? new Warehouse(null, null, null, null, null, null, null, null, null, null, null, null) : warehouse;
     query = query == null ? new Query(null) : query;
     sources = sources == null ? List.of() : List.copyOf(sources);
     snowplow = snowplow == null ? new Snowplow(null, null, null, null, null) : snowplow;
@@ -373,8 +373,10 @@ public record TributaryConfig(
       List<Table> tables,
       @JsonProperty("checkpoint_mb") Integer checkpointMb,
       @JsonProperty("memory_limit") String memoryLimit,
-      Integer threads) {
+      Integer threads,
+      @JsonProperty("dedupe_index") Boolean dedupeIndex) {
     public Warehouse {
+      dedupeIndex = dedupeIndex == null ? Boolean.TRUE : dedupeIndex;
       tables = tables == null ? List.of() : List.copyOf(tables);
       segmentTables = segmentTables == null ? Boolean.TRUE : segmentTables;
       snowplowTables = snowplowTables == null ? Boolean.TRUE : snowplowTables;

@@ -87,6 +87,7 @@ class ConfigLoaderTest {
     assertThat(c.warehousePath().normalize()).isEqualTo(Path.of("data", "warehouse.duckdb"));
     assertThat(w.batchMaxEvents()).isEqualTo(50_000);
     assertThat(w.batchMaxMillis()).isEqualTo(500);
+    assertThat(w.dedupeIndex()).isTrue();
 
     assertThat(c.query().maxRows()).isEqualTo(10_000);
   }
@@ -157,6 +158,7 @@ class ConfigLoaderTest {
         checkpoint_mb: 64
         memory_limit: 4GB
         threads: 4
+        dedupe_index: false
       query:
         max_rows: 42
       sources:
@@ -193,7 +195,7 @@ class ConfigLoaderTest {
         new TributaryConfig.S3(null, "lake", null, null, false, null, null), 10, 500, 10_000_000_000L,
         new TributaryConfig.Iceberg(null, null, null, null)));
     assertThat(c.lakePath()).isEqualTo(Path.of("/lake"));
-    assertThat(c.warehouse()).isEqualTo(new TributaryConfig.Warehouse("/wh/events.duckdb", 1000, 250, 24, 300, true, true, List.of(), 64, "4GB", 4));
+    assertThat(c.warehouse()).isEqualTo(new TributaryConfig.Warehouse("/wh/events.duckdb", 1000, 250, 24, 300, true, true, List.of(), 64, "4GB", 4, false));
     assertThat(c.warehousePath()).isEqualTo(Path.of("/wh/events.duckdb"));
     assertThat(c.query().maxRows()).isEqualTo(42);
     assertThat(c.sources()).containsExactly(

@@ -80,6 +80,9 @@ public final class DuckDbWarehouse implements AutoCloseable {
     return cores <= 2 ? 1 : null;
   }
 
+  /** One row: a random id given to the database when it was made. */
+  static final String DATABASE_ID_TABLE = "_tributary_database";
+
   private final Path file;
   private final boolean eventsHasPrimaryKey;
   private final boolean readOnly;
@@ -241,6 +244,10 @@ public final class DuckDbWarehouse implements AutoCloseable {
         DerivedTableWriter.createFixedTables(setup);
         BadRowLoader.createTable(setup);
         OffsetStore.createTable(setup);
+        // Tells this database from another one at the same path (EventIdIndex).
+        st.execute("CREATE TABLE IF NOT EXISTS " + DATABASE_ID_TABLE + " (id VARCHAR NOT NULL)");
+        st.execute("INSERT INTO " + DATABASE_ID_TABLE + " SELECT uuid()::VARCHAR"
+            + " WHERE NOT EXISTS (SELECT 1 FROM " + DATABASE_ID_TABLE + ")");
       }
       return new DuckDbWarehouse(file, connect(file, false, options), eventsKey, false, options);
     } catch (SQLException e) {

@@ -129,6 +129,30 @@ abstract class MicroBatchLoader<T> implements BacklogAwareSink, HealthCheck {
   /** Called after the batch's transaction was rolled back (or its connection dropped). */
   void rolledBack() {}
 
+  /**
+   * The rows of a batch (no two with one id) that may be new, inside the batch's transaction and
+   * before they are staged: by default all of them; a subclass that knows some ids are loaded
+   * already leaves those out.
+   */
+  List<T> maybeNew(DuckDBConnection conn, List<T> rows) throws SQLException {
+    return rows;
+  }
+
+  /**
+   * Called once the batch committed, with the offsets stored: must not throw (the batch is
+   * loaded whatever happens here).
+   */
+  void committed(Map<Integer, Long> offsets) {}
+
+  /** The next offsets stored for this loader's consumer and topic, every partition. */
+  Map<Integer, Long> storedOffsets(DuckDBConnection conn) throws SQLException {
+    return OffsetStore.read(conn, settings.consumer(), settings.topic(), null);
+  }
+
+  LoaderSettings settings() {
+    return settings;
+  }
+
   /** Work on the warehouse that must see no load transaction of this loader half-done. */
   @FunctionalInterface
   public interface Exclusive<R> {
@@ -199,6 +223,7 @@ abstract class MicroBatchLoader<T> implements BacklogAwareSink, HealthCheck {
       try {
         connect();
         int inserted = commitBatch();
+        committed(pendingOffsets);
         loaded.addAndGet(inserted);
         duplicates.addAndGet(pendingCount - inserted);
         if (backlog == 0) {
@@ -224,15 +249,18 @@ abstract class MicroBatchLoader<T> implements BacklogAwareSink, HealthCheck {
       st.execute("DELETE FROM " + staging);
     }
     Set<String> seen = new HashSet<>();
-    List<T> staged = new ArrayList<>(pendingCount);
-    try (DuckDBAppender appender = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, staging)) {
-      for (List<T> rows : pending.values()) {
-        for (T row : rows) {
-          if (seen.add(idOf(row))) {
-            appendRow(appender, row);
-            staged.add(row);
-          }
+    List<T> unique = new ArrayList<>(pendingCount);
+    for (List<T> rows : pending.values()) {
+      for (T row : rows) {
+        if (seen.add(idOf(row))) {
+          unique.add(row);
         }
+      }
+    }
+    List<T> staged = maybeNew(conn, unique);
+    try (DuckDBAppender appender = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, staging)) {
+      for (T row : staged) {
+        appendRow(appender, row);
       }
       appender.flush();
     }

@@ -25,6 +25,7 @@ final class OffsetStore {
     }
   }
 
+  /** The stored next offsets of {@code partitions} (null: of every partition). */
   static Map<Integer, Long> read(Connection conn, String consumer, String topic,
       Collection<Integer> partitions) throws SQLException {
     Map<Integer, Long> stored = new HashMap<>();
@@ -34,7 +35,7 @@ final class OffsetStore {
       ps.setString(2, topic);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          if (partitions.contains(rs.getInt(1))) {
+          if (partitions == null || partitions.contains(rs.getInt(1))) {
             stored.put(rs.getInt(1), rs.getLong(2));
           }
         }

@@ -49,13 +49,23 @@ class EventLoaderTest {
     warehouse.close();
   }
 
+  /** Whether the loaders check duplicates with their {@link EventIdIndex} (the default). */
+  boolean indexed() {
+    return true;
+  }
+
+  EventLoader newLoader(LoaderSettings settings) {
+    return new EventLoader(warehouse, settings, clock, EventLoader.RAW_SEGMENT,
+        EventLoader.DEFAULT_MAX_COLUMNS_PER_TABLE, true,
+        io.tributary.core.tables.SchemaColumnTypes.NONE, List.of(), indexed());
+  }
+
   private EventLoader loader(int maxEvents) {
     return loader("loader", maxEvents);
   }
 
   private EventLoader loader(String consumer, int maxEvents) {
-    EventLoader loader = new EventLoader(warehouse,
-        new LoaderSettings(consumer, "raw", maxEvents, MAX_DELAY), clock, EventLoader.RAW_SEGMENT);
+    EventLoader loader = newLoader(new LoaderSettings(consumer, "raw", maxEvents, MAX_DELAY));
     toClose.add(loader);
     return loader;
   }
@@ -250,9 +260,8 @@ class EventLoaderTest {
 
   @Test
   void theLoaderCheckpointsOnceCaughtUpNotWhileBehind() throws SQLException {
-    EventLoader loader = new EventLoader(warehouse,
-        new LoaderSettings("loader", "raw", 1000, MAX_DELAY, LoaderSettings.DEFAULT_DEDUPE_WINDOW, 1),
-        clock, EventLoader.RAW_SEGMENT);
+    EventLoader loader = newLoader(new LoaderSettings("loader", "raw", 1000, MAX_DELAY,
+        LoaderSettings.DEFAULT_DEDUPE_WINDOW, 1));
     toClose.add(loader);
     loader.open(List.of(0));
     loader.backlog(10);
@@ -270,9 +279,8 @@ class EventLoaderTest {
 
   @Test
   void caughtUpTheLoaderLeavesALogBelowItsThresholdForLaterCheckpoints() throws SQLException {
-    EventLoader loader = new EventLoader(warehouse, new LoaderSettings("loader", "raw", 1000,
-        MAX_DELAY, LoaderSettings.DEFAULT_DEDUPE_WINDOW, LoaderSettings.DEFAULT_CHECKPOINT_WAL_BYTES),
-        clock, EventLoader.RAW_SEGMENT);
+    EventLoader loader = newLoader(new LoaderSettings("loader", "raw", 1000,
+        MAX_DELAY, LoaderSettings.DEFAULT_DEDUPE_WINDOW, LoaderSettings.DEFAULT_CHECKPOINT_WAL_BYTES));
     toClose.add(loader);
     loader.open(List.of(0));
     loader.backlog(0);
@@ -353,8 +361,8 @@ class EventLoaderTest {
 
   @Test
   void aMessageIdIsADuplicateWithinTheDedupeWindowOfReceiveTimeNotBeyond() throws SQLException {
-    EventLoader loader = new EventLoader(warehouse, new LoaderSettings("loader", "raw", 1000,
-        MAX_DELAY, Duration.ofHours(1)), clock, EventLoader.RAW_SEGMENT);
+    EventLoader loader = newLoader(new LoaderSettings("loader", "raw", 1000,
+        MAX_DELAY, Duration.ofHours(1)));
     toClose.add(loader);
     loader.open(List.of(0));
     Instant first = Instant.parse("2030-01-01T10:00:00.123456Z");
@@ -387,7 +395,7 @@ class EventLoaderTest {
     assertThat(EventLoader.windowStart(List.<Object[]>of(newer, none, older), Duration.ofHours(24)))
         .isEqualTo("TIMESTAMP '2030-01-01 00:30:00.000007'");
     assertThat(EventLoader.windowStart(List.<Object[]>of(none), Duration.ofHours(24)))
-        .isEqualTo("TIMESTAMP '1970-01-01 00:00:00'");
+        .isEqualTo("TIMESTAMP '1970-01-01 00:00:00.000000'");
   }
 
   @Test
@@ -533,8 +541,7 @@ class EventLoaderTest {
   @Test
   void dataAndOffsetsSurviveClosingAndReopeningTheWarehouse() throws Exception {
     Path file = warehouse.file();
-    EventLoader loader = new EventLoader(warehouse,
-        new LoaderSettings("loader", "raw", 1000, MAX_DELAY), clock, EventLoader.RAW_SEGMENT);
+    EventLoader loader = newLoader(new LoaderSettings("loader", "raw", 1000, MAX_DELAY));
     loader.open(List.of(0, 3));
     loader.write(List.of(tracks(0, 0, "a", "b"), tracks(3, 99, "c")));
     loader.flush(true);

@@ -21,7 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
  * group; each with a browser's context) in 50k-event micro-batches ({@code -Dtributary.probe.batch}
  * for others) and prints events/s and CPU
  * time per event of the timed batches (after one warm-up). {@code -Dtributary.probe.noTables=true}
- * loads {@code events} alone, without the derived tables.
+ * loads {@code events} alone, without the derived tables. {@code -Dtributary.probe.window=N} first
+ * fills {@code events} with N other events (random ids, in the range of the probe's) received within
+ * the dedupe window before the probe's, as a loader that has run for a while has them; {@code
+ * -Dtributary.probe.noIndex=true} checks duplicates without the {@link EventIdIndex}.
  */
 @EnabledIfSystemProperty(named = "tributary.probe", matches = "true")
 class LoaderThroughputProbe {
@@ -44,13 +47,23 @@ class LoaderThroughputProbe {
         EventLoader loader = new EventLoader(warehouse,
             new LoaderSettings("probe", "enriched", BATCH * 2, Duration.ofSeconds(5)), clock,
             EventLoader.ENRICHED, Boolean.getBoolean("tributary.probe.noTables") ? 0
-                : EventLoader.DEFAULT_MAX_COLUMNS_PER_TABLE)) {
+                : EventLoader.DEFAULT_MAX_COLUMNS_PER_TABLE, true,
+            Boolean.getBoolean("tributary.probe.noTables") ? null
+                : io.tributary.core.tables.SchemaColumnTypes.NONE, List.of(),
+            !Boolean.getBoolean("tributary.probe.noIndex"))) {
       loader.open(List.of(0));
+      long window = Long.getLong("tributary.probe.window", 0);
+      // The window is filled after the warm-up batch, as a loader that has run for a while (its
+      // index, if any, catches up with them in the next batch, which is not timed either).
+      int firstTimed = window > 0 ? 2 : 1;
       long timedStart = 0;
       long threadCpuStart = 0;
       long processCpuStart = 0;
       for (int b = 0; b < BATCHES; b++) {
-        if (b == 1) {
+        if (b == 1 && window > 0) {
+          fillWindow(warehouse, window);
+        }
+        if (b == firstTimed) {
           timedStart = System.nanoTime();
           threadCpuStart = THREAD.getCurrentThreadCpuTime();
           processCpuStart = PROCESS.getProcessCpuTime();
@@ -64,7 +77,7 @@ class LoaderThroughputProbe {
         }
       }
       double seconds = (System.nanoTime() - timedStart) / 1e9;
-      int timed = BATCH * (BATCHES - 1);
+      int timed = BATCH * (BATCHES - firstTimed);
       // CPU per event depends much less than wall time on what else runs on the machine; the
       // process figure includes DuckDB's own worker threads.
       System.out.printf("probe: %d events loaded, timed %.0f events/s, loader thread %.1f CPU-us"
@@ -72,6 +85,35 @@ class LoaderThroughputProbe {
           (THREAD.getCurrentThreadCpuTime() - threadCpuStart) / 1e3 / timed,
           (PROCESS.getProcessCpuTime() - processCpuStart) / 1e3 / timed);
     }
+    Path index = EventLoader.indexDir(dir.resolve("w.duckdb"), "probe");
+    try (var files = java.nio.file.Files.walk(index)) {
+      System.out.printf("probe: index of loaded ids %.1f MB on disk%n", files.filter(
+          java.nio.file.Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum() / 1e6);
+    } catch (java.io.IOException e) {
+      System.out.println("probe: no index (" + e + ")");
+    }
+  }
+
+  /** N events received in the 12 h before the probe's, each with an id, a source and times. */
+  private static void fillWindow(DuckDbWarehouse warehouse, long n) {
+    if (n == 0) {
+      return;
+    }
+    long start = System.nanoTime();
+    try (var conn = warehouse.newConnection(); var st = conn.createStatement()) {
+      st.execute("INSERT INTO events (event_id, source, protocol, event_type, received_at,"
+          + " event_time, raw_id, loaded_at) SELECT 'm' || uuid()::VARCHAR, 'web', 'segment', 'track',"
+          + " TIMESTAMP '" + Segment.RECEIVED.toString().replace("T", " ").replace("Z", "")
+          + "' - INTERVAL 12 HOUR + to_microseconds((i * 43200000000 // " + n + ")::BIGINT),"
+          + " TIMESTAMP '2026-11-22 00:00:00', 'raw', now()::TIMESTAMP FROM range(" + n + ") t(i)");
+      // Loaded by "another batch": the index sees the database ahead of it and catches up.
+      st.execute("UPDATE _tributary_offsets SET next_offset = next_offset + 1");
+      st.execute("CHECKPOINT");
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    System.out.printf("probe: %d events in the window, filled in %.1f s%n", n,
+        (System.nanoTime() - start) / 1e9);
   }
 
   private static final String CONTEXT = ",\"context\":{\"ip\":\"203.0.113.7\",\"userAgent\":"
