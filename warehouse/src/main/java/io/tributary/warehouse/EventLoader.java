@@ -266,25 +266,32 @@ public final class EventLoader extends MicroBatchLoader<Object[]> {
   private EventIdIndex.State syncIndex(DuckDBConnection conn)
       throws SQLException, RocksDBException {
     String database;
+    LocalDateTime now;
     try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(
-        "SELECT min(id) FROM " + DuckDbWarehouse.DATABASE_ID_TABLE)) {
+        "SELECT min(id), now()::TIMESTAMP FROM " + DuckDbWarehouse.DATABASE_ID_TABLE)) {
       rs.next();
       database = rs.getString(1);
+      now = rs.getObject(2, LocalDateTime.class);
     }
     Map<Integer, Long> offsets = storedOffsets(conn);
     EventIdIndex.State state = index.state();
     long window = dedupeWindow.toSeconds();
     if (state != null && state.database().equals(database) && state.windowSeconds() == window
         && !ahead(state.offsets(), offsets)) {
-      return state.offsets().equals(offsets) ? state : catchUp(conn, state, offsets);
+      if (state.offsets().equals(offsets)) {
+        return state;
+      }
+      // Behind by less than a window (a crash, a failure): catch up. Behind by more (the index
+      // was turned off for a while): starting over reads less than catching up would.
+      if (state.indexedThroughMicros() >= micros(now.minus(dedupeWindow))) {
+        return catchUp(conn, state, offsets);
+      }
     }
-    LocalDateTime now;
     LocalDateTime latestReceived;
-    try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(
-        "SELECT now()::TIMESTAMP, (SELECT max(received_at) FROM events)")) {
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("SELECT max(received_at) FROM events")) {
       rs.next();
-      now = rs.getObject(1, LocalDateTime.class);
-      latestReceived = rs.getObject(2, LocalDateTime.class);
+      latestReceived = rs.getObject(1, LocalDateTime.class);
     }
     EventIdIndex.State fresh = new EventIdIndex.State(database, window, offsets, micros(now),
         micros(now), latestReceived == null ? null : micros(latestReceived));

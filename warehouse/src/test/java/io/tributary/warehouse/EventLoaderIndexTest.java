@@ -112,6 +112,34 @@ class EventLoaderIndexTest {
   }
 
   @Test
+  void anIndexBehindByMoreThanTheWindowStartsOverInsteadOfCatchingUp() throws Exception {
+    Path indexDir = EventLoader.indexDir(file, "loader");
+    try (EventLoader loader = indexed()) {
+      load(loader, event(0, "m1", T));
+    }
+    EventIdIndex.State old;
+    try (EventIdIndex index = EventIdIndex.open(indexDir, Duration.ofHours(1))) {
+      old = index.state();
+      // As if its last batch was loaded two hours ago.
+      index.writeState(new EventIdIndex.State(old.database(), old.windowSeconds(), old.offsets(),
+          old.indexedThroughMicros() - 7_200_000_000L, old.coveredFromMicros(), null));
+    }
+    try (EventLoader loader = loader(false, Duration.ofHours(1))) {
+      load(loader, event(1, "m2", T));
+    }
+    try (EventLoader loader = indexed()) {
+      assertThat(load(loader, event(2, "m2", T.plusSeconds(60)), event(3, "m1", T.plusSeconds(60)),
+          event(4, "m3", T))).isEqualTo(1);
+    }
+    try (EventIdIndex index = EventIdIndex.open(indexDir, Duration.ofHours(1))) {
+      assertThat(index.state().coveredFromMicros()).as("started over")
+          .isGreaterThan(old.coveredFromMicros());
+      assertThat(index.loadedSince(List.of("m1", "m2", "m3"), 0))
+          .containsExactly(false, false, true);
+    }
+  }
+
+  @Test
   void anIndexOfAnotherDatabaseIsStartedOver() throws Exception {
     try (EventLoader loader = indexed()) {
       load(loader, event(0, "m1", T));
