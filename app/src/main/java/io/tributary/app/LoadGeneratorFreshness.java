@@ -21,10 +21,12 @@ final class LoadGeneratorFreshness {
   /** Which of some event ids are visible now. */
   interface Probe {
     /**
+     * @param oldestAckMillisAgo how long ago the oldest of them was acknowledged: none was loaded
+     *     before that, so the probe need not look at older rows
      * @throws IOException when the server cannot be asked now (polling goes on)
      * @throws IllegalStateException when asking will never work (e.g. a refused token): polling stops
      */
-    Set<String> visible(Collection<String> eventIds) throws IOException;
+    Set<String> visible(Collection<String> eventIds, long oldestAckMillisAgo) throws IOException;
   }
 
   /**
@@ -98,11 +100,15 @@ final class LoadGeneratorFreshness {
   /** Asks once for the pending samples; false once polling should stop for good. */
   boolean pollOnce() {
     List<String> ids;
+    long oldestAck = Long.MAX_VALUE;
     synchronized (this) {
       if (error != null) {
         return false;
       }
       ids = new ArrayList<>(pending.keySet());
+      for (long ack : pending.values()) {
+        oldestAck = Math.min(oldestAck, ack);
+      }
     }
     if (ids.isEmpty()) {
       return true;
@@ -110,7 +116,7 @@ final class LoadGeneratorFreshness {
     long asked = nanoClock.getAsLong();
     Set<String> seen;
     try {
-      seen = probe.visible(ids);
+      seen = probe.visible(ids, TimeUnit.NANOSECONDS.toMillis(Math.max(0, asked - oldestAck)));
     } catch (IOException e) {
       return true;
     } catch (IllegalStateException e) {

@@ -18,12 +18,15 @@ class LoadGeneratorFreshnessTest {
   static final class FakeProbe implements LoadGeneratorFreshness.Probe {
     final Set<String> visible = new HashSet<>();
     final List<Collection<String>> asked = new ArrayList<>();
+    final List<Long> oldestAges = new ArrayList<>();
     RuntimeException refusal;
     IOException outage;
 
     @Override
-    public Set<String> visible(Collection<String> eventIds) throws IOException {
+    public Set<String> visible(Collection<String> eventIds, long oldestAckMillisAgo)
+        throws IOException {
       asked.add(List.copyOf(eventIds));
+      oldestAges.add(oldestAckMillisAgo);
       if (refusal != null) {
         throw refusal;
       }
@@ -94,6 +97,8 @@ class LoadGeneratorFreshnessTest {
     clock.nanos = 1700 * MS;
     assertThat(f.pollOnce()).isTrue();
     assertThat(probe.asked.get(2)).as("only what is still pending").containsExactlyInAnyOrder("b", "c");
+    assertThat(probe.oldestAges).as("how long ago the oldest pending was acked")
+        .containsExactly(300L, 400L, 600L);
     assertThat(f.done()).isFalse();
 
     LoadGeneratorFreshness.Result r = f.result();
