@@ -70,6 +70,7 @@ public final class EventLoader extends MicroBatchLoader<Object[]> {
    */
   private EventIdIndex index;
   private boolean indexOpened;
+  private boolean indexBroken;
   /** What the index covers; null until it is brought in line with the database (or after it failed). */
   private EventIdIndex.State indexState;
   /** The batch in flight: where its dedupe window starts, and whether the index checked it. */
@@ -226,11 +227,20 @@ public final class EventLoader extends MicroBatchLoader<Object[]> {
     indexChecked = false;
     insertedRows = null;
     batchWindowStart = oldestReceived(rows, dedupeWindow);
-    if (indexDir != null && !indexOpened) {
+    if (clock.millis() < indexRetryAt) {
+      return rows;
+    }
+    if (indexDir != null && (!indexOpened || indexBroken)) {
+      // First batch, or a minute after the index failed: (re)open it (a failed RocksDB may
+      // refuse writes until it is).
+      if (index != null) {
+        index.close();
+      }
       indexOpened = true;
+      indexBroken = false;
       index = openIndex(indexDir, dedupeWindow);
     }
-    if (index == null || rows.isEmpty() || clock.millis() < indexRetryAt) {
+    if (index == null || rows.isEmpty()) {
       return rows;
     }
     try {
@@ -373,9 +383,13 @@ public final class EventLoader extends MicroBatchLoader<Object[]> {
     }
   }
 
-  /** Until a minute has passed, DuckDB checks; then the index catches up from the database. */
+  /**
+   * Until a minute has passed, DuckDB checks; then the index is opened again and catches up from
+   * the database.
+   */
   private void indexFailed() {
     indexState = null;
+    indexBroken = true;
     indexRetryAt = clock.millis() + INDEX_RETRY_MILLIS;
   }
 
@@ -458,6 +472,13 @@ public final class EventLoader extends MicroBatchLoader<Object[]> {
     insertedRows = null;
     if (tables != null) {
       tables.reset();
+    }
+  }
+
+  /** Closes the index under the loader, as a failing disk would leave it (tests). */
+  void breakIndex() {
+    if (index != null) {
+      index.close();
     }
   }
 

@@ -149,10 +149,6 @@ abstract class MicroBatchLoader<T> implements BacklogAwareSink, HealthCheck {
     return OffsetStore.read(conn, settings.consumer(), settings.topic(), null);
   }
 
-  LoaderSettings settings() {
-    return settings;
-  }
-
   /** Work on the warehouse that must see no load transaction of this loader half-done. */
   @FunctionalInterface
   public interface Exclusive<R> {

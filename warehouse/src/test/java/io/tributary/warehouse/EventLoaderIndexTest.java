@@ -237,6 +237,28 @@ class EventLoaderIndexTest {
   }
 
   @Test
+  void aFailingIndexLeavesTheCheckToDuckDbForAMinuteThenIsOpenedAgainAndCatchesUp()
+      throws Exception {
+    try (EventLoader loader = indexed()) {
+      load(loader, event(0, "m1", T));
+      loader.breakIndex();
+      assertThat(load(loader, event(1, "m1", T.plusSeconds(60)), event(2, "m2", T))).isEqualTo(1);
+      clock.advance(Duration.ofSeconds(30));
+      assertThat(load(loader, event(3, "m2", T.plusSeconds(60)), event(4, "m3", T))).isEqualTo(1);
+      clock.advance(Duration.ofSeconds(31));
+      assertThat(load(loader, event(5, "m3", T.plusSeconds(60)), event(6, "m4", T))).isEqualTo(1);
+    }
+    assertThat(rows("SELECT event_id FROM events ORDER BY 1"))
+        .containsExactly(List.of("m1"), List.of("m2"), List.of("m3"), List.of("m4"));
+    try (EventIdIndex index = EventIdIndex.open(EventLoader.indexDir(file, "loader"),
+        Duration.ofHours(1))) {
+      assertThat(index.loadedSince(List.of("m1", "m2", "m3", "m4"), 0)).as("caught up")
+          .containsExactly(true, true, true, true);
+      assertThat(index.state().offsets()).isEqualTo(Map.of(0, 7L));
+    }
+  }
+
+  @Test
   void anIndexThatCannotBeOpenedLeavesTheCheckToDuckDb() throws Exception {
     try (EventLoader loader = indexed()) {
       load(loader, event(0, "m1", T));
