@@ -71,6 +71,7 @@ final class EventIdIndex implements AutoCloseable {
   private final DBOptions dbOptions;
   private final ColumnFamilyOptions idOptions;
   private final ColumnFamilyOptions stateOptions;
+  private final BloomFilter bloomFilter = new BloomFilter(10);
   private final WriteOptions writeOptions = new WriteOptions();
   private TtlDB db;
   private ColumnFamilyHandle ids;
@@ -101,7 +102,7 @@ final class EventIdIndex implements AutoCloseable {
         // Files untouched by compaction for a window are compacted anyway, dropping expired ids.
         .setPeriodicCompactionSeconds(ttlSeconds)
         .setTableFormatConfig(new BlockBasedTableConfig()
-            .setFilterPolicy(new BloomFilter(10))
+            .setFilterPolicy(bloomFilter)
             .setWholeKeyFiltering(true));
     this.stateOptions = new ColumnFamilyOptions();
   }
@@ -234,5 +235,6 @@ final class EventIdIndex implements AutoCloseable {
     idOptions.close();
     stateOptions.close();
     dbOptions.close();
+    bloomFilter.close();
   }
 }
