@@ -475,6 +475,14 @@ public final class EventLoader extends MicroBatchLoader<Object[]> {
     }
   }
 
+  /**
+   * Makes the next batch bring the index in line with the database again, as after a restart
+   * (tools that write {@code events} behind the loader's back, such as LoaderThroughputProbe).
+   */
+  void resyncIndex() {
+    indexState = null;
+  }
+
   /** Closes the index under the loader, as a failing disk would leave it (tests). */
   void breakIndex() {
     if (index != null) {

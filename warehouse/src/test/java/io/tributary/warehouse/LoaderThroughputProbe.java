@@ -62,6 +62,7 @@ class LoaderThroughputProbe {
       for (int b = 0; b < BATCHES; b++) {
         if (b == 1 && window > 0) {
           fillWindow(warehouse, window);
+          loader.resyncIndex();
         }
         if (b == firstTimed) {
           timedStart = System.nanoTime();
