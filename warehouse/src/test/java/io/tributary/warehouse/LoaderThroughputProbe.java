@@ -86,6 +86,7 @@ class LoaderThroughputProbe {
           (THREAD.getCurrentThreadCpuTime() - threadCpuStart) / 1e3 / timed,
           (PROCESS.getProcessCpuTime() - processCpuStart) / 1e3 / timed);
     }
+    System.out.printf("probe: database file %.1f MB%n", dir.resolve("w.duckdb").toFile().length() / 1e6);
     Path index = EventLoader.indexDir(dir.resolve("w.duckdb"), "probe");
     try (var files = java.nio.file.Files.walk(index)) {
       System.out.printf("probe: index of loaded ids %.1f MB on disk%n", files.filter(
