@@ -63,7 +63,13 @@ final class EventIdIndex implements AutoCloseable {
    *     none): until the window starts after it, the loader also checks them in DuckDB
    */
   record State(String database, long windowSeconds, Map<Integer, Long> offsets,
-      long indexedThroughMicros, long coveredFromMicros, Long uncoveredReceivedUntilMicros) {}
+      long indexedThroughMicros, long coveredFromMicros, Long uncoveredReceivedUntilMicros) {
+    /** The same index after it took in the batches up to these offsets and load time. */
+    State indexedUpTo(Map<Integer, Long> nextOffsets, long loadedAtMicros) {
+      return new State(database, windowSeconds, nextOffsets, loadedAtMicros, coveredFromMicros,
+          uncoveredReceivedUntilMicros);
+    }
+  }
 
   private final Path dir;
   private final int ttlSeconds;
@@ -151,11 +157,16 @@ final class EventIdIndex implements AutoCloseable {
   /** Forgets every id and the state. */
   void clear(State state) throws RocksDBException {
     closeDb();
+    destroy(dir);
+    openDb();
+    writeState(state);
+  }
+
+  /** Deletes the index in {@code dir} (which must not be open), e.g. a damaged one. */
+  static void destroy(Path dir) throws RocksDBException {
     try (Options options = new Options()) {
       RocksDB.destroyDB(dir.toString(), options);
     }
-    openDb();
-    writeState(state);
   }
 
   void writeState(State state) throws RocksDBException {

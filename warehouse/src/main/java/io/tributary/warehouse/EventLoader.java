@@ -28,8 +28,6 @@ import java.util.Map;
 import java.util.Set;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
-import org.rocksdb.Options;
-import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.Status;
 import org.slf4j.Logger;
@@ -181,8 +179,8 @@ public final class EventLoader extends MicroBatchLoader<Object[]> {
         // Derived data: made again from events.
         LOG.warn("the index of loaded event ids in {} is damaged ({}); making it again", dir,
             e.getMessage());
-        try (Options options = new Options()) {
-          RocksDB.destroyDB(dir.toString(), options);
+        try {
+          EventIdIndex.destroy(dir);
           return EventIdIndex.open(dir, window);
         } catch (RocksDBException again) {
           e = again;
@@ -345,8 +343,7 @@ public final class EventLoader extends MicroBatchLoader<Object[]> {
         }
       }
     }
-    EventIdIndex.State caughtUp = new EventIdIndex.State(state.database(), state.windowSeconds(),
-        offsets, through, state.coveredFromMicros(), state.uncoveredReceivedUntilMicros());
+    EventIdIndex.State caughtUp = state.indexedUpTo(offsets, through);
     index.add(ids, received.stream().mapToLong(Long::longValue).toArray(), caughtUp);
     LOG.info("{}: index of loaded event ids caught up with {} events", name(),
         count + ids.size());
@@ -370,10 +367,8 @@ public final class EventLoader extends MicroBatchLoader<Object[]> {
         received[ids.size()] = micros((LocalDateTime) row[EventField.RECEIVED_AT.ordinal()]);
         ids.add(idOf(row));
       }
-      EventIdIndex.State next = new EventIdIndex.State(indexState.database(),
-          indexState.windowSeconds(), all,
-          insertedAt == null ? indexState.indexedThroughMicros() : micros(insertedAt),
-          indexState.coveredFromMicros(), indexState.uncoveredReceivedUntilMicros());
+      EventIdIndex.State next = indexState.indexedUpTo(all,
+          insertedAt == null ? indexState.indexedThroughMicros() : micros(insertedAt));
       index.add(ids, received, next);
       indexState = next;
     } catch (RocksDBException | RuntimeException e) {
