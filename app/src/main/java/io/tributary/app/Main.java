@@ -86,6 +86,7 @@ public final class Main {
     public Integer call() {
       TributaryConfig config = options.load();
       PrintStream out = System.out;
+      LeftoverNativeLibraries.sweepInBackground();
       Tributary tributary = Tributary.start(config, Role.parse(roles), out);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

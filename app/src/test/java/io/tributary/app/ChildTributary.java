@@ -39,12 +39,27 @@ final class ChildTributary {
     return new ChildTributary(launch(config, log, runArgs), port);
   }
 
+  /** Starts the child with these JVM options and waits until it answers {@code /health}. */
+  static ChildTributary start(java.util.List<String> jvmOptions, Path config, int port, Path log)
+      throws Exception {
+    ChildTributary child = new ChildTributary(launch(jvmOptions, config, log), port);
+    child.waitHealthy();
+    return child;
+  }
+
   /** Starts the child without waiting for it. */
   static Process launch(Path config, Path log, String... runArgs) throws Exception {
+    return launch(java.util.List.of(), config, log, runArgs);
+  }
+
+  /** Starts the child, with these JVM options, without waiting for it. */
+  static Process launch(java.util.List<String> jvmOptions, Path config, Path log,
+      String... runArgs) throws Exception {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(javaBin, "-Xmx1g",
-        "-cp", System.getProperty("java.class.path"), "io.tributary.app.Main", "run", "--config",
-        config.toString()));
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(javaBin, "-Xmx1g"));
+    command.addAll(jvmOptions);
+    command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"),
+        "io.tributary.app.Main", "run", "--config", config.toString()));
     command.addAll(java.util.List.of(runArgs));
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.redirectErrorStream(true);
