@@ -101,8 +101,8 @@ final class LeftoverNativeLibraries {
 
   /**
    * The files that processes visible to this one have mapped, from {@code /proc/<pid>/maps}.
-   * Processes of other users cannot open these copies (they are created readable by their owner
-   * only), so not being able to read their maps hides nothing.
+   * Every JVM loads a copy of its own making, so the processes whose maps cannot be read (other
+   * users') do not hold the copies this user may delete.
    */
   static Optional<Set<Path>> mappedFiles() {
     Path proc = Path.of("/proc");
