@@ -5,7 +5,8 @@
 # usage: benchmarks/freshness.sh NAME RATE [DURATION] [SAMPLES]   (SERVER_JAVA_OPTS as in drain.sh;
 # EXTRA_CONFIG: YAML appended to the server's configuration, e.g. $'warehouse:\n  checkpoint_mb: 16';
 # THREAD_CPU=1: also writes the CPU ms of each tributary-* thread to <dir>/thread-cpu.txt, and the
-# CPU seconds per thread group from the load's start until SETTLE_SECONDS after it to <dir>/cpu.txt)
+# CPU seconds per thread group from the load's start until SETTLE_SECONDS after it to <dir>/cpu.txt;
+# BENCH_WARMUP=60s: first send at the rate for that long, left out of every figure (bench --warmup))
 set -uo pipefail
 name=$1; rate=$2; duration=${3:-60s}; samples=${4:-40}
 dir=${TMPDIR:-/tmp}/tributary-freshness/$name; rm -rf "$dir"; mkdir -p "$dir"
@@ -19,7 +20,8 @@ for i in $(seq 1 100); do curl -sf localhost:18111/health >/dev/null && break; s
 server=$(pgrep -f "io.tributary.app.Main run --config $dir/t.yaml" | head -1)
 [ -n "${THREAD_CPU:-}" ] && benchmarks/thread-cpu.py snapshot "$server" "$dir/cpu-start.json"
 bin/tributary bench --config "$dir/t.yaml" --rate "$rate" --duration "$duration" --batch 100 \
-  --connections 16 --freshness-samples "$samples" --report "$dir/report.json" > "$dir/bench.log" 2>&1
+  --connections 16 --freshness-samples "$samples" ${BENCH_WARMUP:+--warmup "$BENCH_WARMUP"} \
+  --report "$dir/report.json" > "$dir/bench.log" 2>&1
 if [ -n "${THREAD_CPU:-}" ]; then # CPU time of Tributary's own threads (JDK 17+ thread dumps carry it)
   sleep "${SETTLE_SECONDS:-15}" # let every stage finish the load
   benchmarks/thread-cpu.py snapshot "$server" "$dir/cpu-end.json"

@@ -2,7 +2,8 @@
 # Sustained load (BENCHMARKS.md): benchmarks/freshness.sh's fixed-rate run, plus a sample every
 # EVERY seconds of what grows if the pipeline cannot keep up: each stage's lag (from /ready), the
 # server's heap (jstat: in use, and old generation) and its RSS.
-# usage: benchmarks/sustained.sh NAME RATE [DURATION] [SAMPLES]   (EVERY=30; SERVER_JAVA_OPTS as in drain.sh)
+# usage: benchmarks/sustained.sh NAME RATE [DURATION] [SAMPLES]   (EVERY=30; SERVER_JAVA_OPTS,
+# EXTRA_CONFIG, THREAD_CPU and BENCH_WARMUP as in freshness.sh)
 set -uo pipefail
 name=$1; rate=$2; duration=${3:-10m}; samples=${4:-120}; every=${EVERY:-30}
 dir=${TMPDIR:-/tmp}/tributary-freshness/$name

@@ -42,6 +42,11 @@ final class BenchOptions {
       + "(default 30s unless --count is given)")
   String duration;
 
+  @Option(names = "--warmup", description = "first send at the same rate for this long, e.g. 60s,"
+      + " and leave it out of every figure: a server that has just started is still compiling its"
+      + " code and catching up (default none)")
+  String warmup;
+
   @Option(names = "--count", description = "stop after this many requests")
   Long count;
 
@@ -79,7 +84,8 @@ final class BenchOptions {
         writeKey != null ? writeKey : Credentials.firstWriteKey(config),
         token != null ? token : Credentials.adminToken(config),
         benchMode, batch, connections, rate, runFor, count == null ? 0 : count, eventBytes,
-        parseDuration("--timeout", timeout), freshnessSamples);
+        parseDuration("--timeout", timeout), freshnessSamples,
+        warmup == null ? Duration.ZERO : parseDuration("--warmup", warmup));
   }
 
   /** {@code 30s}, {@code 2m}, {@code 1h}, {@code 500ms}, {@code 1.5s}; a bare number is seconds. */

@@ -6,6 +6,7 @@ import io.tributary.core.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,7 +20,9 @@ final class BenchReport {
 
   static String summary(LoadGeneratorResult r) {
     StringBuilder sb = new StringBuilder();
-    line(sb, "Duration", "%.1f s", r.seconds());
+    Duration warmup = r.settings().warmup();
+    line(sb, "Duration", warmup.isZero() ? "%.1f s" : "%.1f s, after a %.1f s warm-up left out of"
+        + " every figure", r.seconds(), warmup.toMillis() / 1000.0);
     line(sb, "Requests", "%,d sent, %,d acknowledged (2xx), %,.1f requests/s", r.requests(),
         r.okRequests(), r.requestsPerSecond());
     line(sb, "Events", "%,d acknowledged, %,.0f events/s", r.ackedEvents(), r.ackedEventsPerSecond());
@@ -80,6 +83,7 @@ final class BenchReport {
         .put("rate", s.rate()).put("event_bytes", s.eventBytes())
         .put("timeout_seconds", s.timeout().toMillis() / 1000.0)
         .put("freshness_samples", s.freshnessSamples())
+        .put("warmup_seconds", s.warmup().toMillis() / 1000.0)
         .put("write_key_given", s.writeKey() != null).put("token_given", s.token() != null);
     if (s.duration() != null) {
       options.put("duration_seconds", s.duration().toMillis() / 1000.0);

@@ -41,6 +41,13 @@ final class LoadGenerator {
     }
     int requestBytes = bodies.get(0).templateBytes();
     out.println(header(requestBytes, bodies.get(0).eventBytes()));
+    if (!settings.warmup().isZero()) {
+      out.printf(Locale.ROOT, "Warming up for %.1f s (not counted)%n",
+          settings.warmup().toMillis() / 1000.0);
+      sendAll(bodies, new LoadGeneratorStats(), new LoadGeneratorSchedule(System.nanoTime(),
+          settings.rate(), 0, settings.warmup()), null);
+      out.println("Warm-up over; the run proper starts");
+    }
 
     LoadGeneratorStats stats = new LoadGeneratorStats();
     long start = System.nanoTime();

@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param count how many requests to send at most; 0 when only {@code duration} bounds the run
  * @param eventBytes the approximate size of one serialized event
  * @param timeout how long one request may take before it counts as an error
+ * @param warmup how long to send before the run proper, leaving it out of every figure
  */
 record LoadGeneratorSettings(
     URI baseUrl,
@@ -30,7 +31,8 @@ record LoadGeneratorSettings(
     long count,
     int eventBytes,
     Duration timeout,
-    int freshnessSamples) {
+    int freshnessSamples,
+    Duration warmup) {
   /** The connection number is part of each event id (12 bits). */
   static final int MAX_CONNECTIONS = 4096;
 
@@ -54,6 +56,16 @@ record LoadGeneratorSettings(
         "--event-bytes must be between 64 and 1048576, not " + eventBytes);
     check(timeout.toMillis() > 0, "--timeout must be positive, not " + timeout);
     check(freshnessSamples >= 0, "--freshness-samples must be 0 or more, not " + freshnessSamples);
+    requireNonNull(warmup, "warmup is null");
+    check(!warmup.isNegative(), "--warmup must not be negative, not " + warmup);
+  }
+
+  /** A run without a warm-up. */
+  LoadGeneratorSettings(URI baseUrl, String writeKey, String token, BenchMode mode, int batch,
+      int connections, double rate, Duration duration, long count, int eventBytes, Duration timeout,
+      int freshnessSamples) {
+    this(baseUrl, writeKey, token, mode, batch, connections, rate, duration, count, eventBytes,
+        timeout, freshnessSamples, Duration.ZERO);
   }
 
   private static void check(boolean ok, String message) {

@@ -49,6 +49,7 @@ class BenchOptionsTest {
     assertThat(s.eventBytes()).isEqualTo(650);
     assertThat(s.timeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(s.freshnessSamples()).isEqualTo(20);
+    assertThat(s.warmup()).isZero();
   }
 
   @Test
@@ -67,7 +68,8 @@ class BenchOptionsTest {
     Main.Bench bench = new Main.Bench();
     new CommandLine(bench).parseArgs("--url", "http://127.0.0.1:1/", "--write-key", "wk", "--token", "t",
         "--mode", "snowplow", "--batch", "7", "--connections", "3", "--rate", "250.5", "--count", "40",
-        "--event-bytes", "900", "--timeout", "2s", "--freshness-samples", "0", "--report", "r.json");
+        "--event-bytes", "900", "--timeout", "2s", "--freshness-samples", "0", "--report", "r.json",
+        "--warmup", "1m");
     LoadGeneratorSettings s = bench.bench.settings(config(""));
     assertThat(s.target()).hasToString("http://127.0.0.1:1/com.snowplowanalytics.snowplow/tp2");
     assertThat(s.writeKey()).isEqualTo("wk");
@@ -80,6 +82,7 @@ class BenchOptionsTest {
     assertThat(s.eventBytes()).isEqualTo(900);
     assertThat(s.timeout()).isEqualTo(Duration.ofSeconds(2));
     assertThat(s.freshnessSamples()).isZero();
+    assertThat(s.warmup()).isEqualTo(Duration.ofMinutes(1));
     assertThat(bench.bench.report).isEqualTo(Path.of("r.json"));
     assertThat(new CommandLine(new Main()).getSubcommands()).containsKey("bench");
   }
@@ -116,6 +119,7 @@ class BenchOptionsTest {
     assertThatThrownBy(() -> with(o -> o.batch = 0).settings(config)).hasMessageContaining("--batch");
     assertThatThrownBy(() -> with(o -> o.rate = -1).settings(config)).hasMessageContaining("--rate");
     assertThatThrownBy(() -> with(o -> o.duration = "0s").settings(config)).hasMessageContaining("--duration");
+    assertThatThrownBy(() -> with(o -> o.warmup = "soon").settings(config)).hasMessageContaining("--warmup");
     assertThatThrownBy(() -> with(o -> o.mode = "wrk").settings(config))
         .hasMessageContaining("--mode").hasMessageContaining("segment-batch, segment-single, snowplow");
     assertThatThrownBy(() -> new BenchOptions().settings(config("")))

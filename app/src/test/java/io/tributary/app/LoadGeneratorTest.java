@@ -130,6 +130,33 @@ class LoadGeneratorTest {
   }
 
   @Test
+  void aWarmUpIsSentButLeftOutOfEveryFigure() throws Exception {
+    long before = count(port, "select count(*) from events");
+    // 20 requests/s of 10 events: 20 requests in the warm-up second, 20 in the run proper.
+    LoadGeneratorSettings settings = new LoadGeneratorSettings(URI.create("http://127.0.0.1:" + port),
+        TestTributary.WRITE_KEY, ADMIN_TOKEN, BenchMode.SEGMENT_BATCH, 10, 2, 20,
+        Duration.ofSeconds(1), 0, 650, Duration.ofSeconds(20), 3, Duration.ofSeconds(1));
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    LoadGeneratorResult result = assertTimeoutPreemptively(BOUND,
+        () -> new LoadGenerator(settings, new PrintStream(printed, true, UTF_8)).run());
+    String summary = BenchReport.summary(result);
+    System.out.print(printed.toString(UTF_8) + summary);
+
+    assertThat(result.requests()).isEqualTo(20);
+    assertThat(result.okRequests()).isEqualTo(20);
+    assertThat(result.ackedEvents()).isEqualTo(200);
+    assertThat(result.latencyMicros().getTotalCount()).isEqualTo(20);
+    assertThat(result.freshness().acked()).isEqualTo(3);
+    assertThat(result.freshness().visibleMillis()).hasSize(3);
+    assertThat(printed.toString(UTF_8)).contains("Warming up for 1.0 s (not counted)");
+    assertThat(summary).contains("after a 1.0 s warm-up left out of every figure");
+    assertThat(BenchReport.json(result).at("/options/warmup_seconds").asDouble()).isEqualTo(1.0);
+    // The server got both.
+    await().atMost(60, TimeUnit.SECONDS)
+        .until(() -> count(port, "select count(*) from events") == before + 400);
+  }
+
+  @Test
   void aClosedPortCountsErrorsByExceptionAndEnds() throws Exception {
     int closed;
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -31,6 +31,11 @@ class LoaderThroughputProbe {
   /** Events per micro-batch: {@code -Dtributary.probe.batch} (the loader's default is 50k at most). */
   private static final int BATCH = Integer.getInteger("tributary.probe.batch", 50_000);
   private static final int BATCHES = Math.max(2, 450_000 / BATCH);
+  /**
+   * {@code -Dtributary.probe.checkpointEvery=N}: a {@code CHECKPOINT} after every N events, as the
+   * running loader does once caught up (about 120k events at its default 256 MB of log).
+   */
+  private static final int CHECKPOINT_EVERY = Integer.getInteger("tributary.probe.checkpointEvery", 0);
   private static final java.lang.management.ThreadMXBean THREAD =
       java.lang.management.ManagementFactory.getThreadMXBean();
   private static final com.sun.management.OperatingSystemMXBean PROCESS =
@@ -58,6 +63,9 @@ class LoaderThroughputProbe {
       int firstTimed = window > 0 ? 2 : 1;
       long timedStart = 0;
       long threadCpuStart = 0;
+      int checkpoints = 0;
+      long checkpointCpu = 0;
+      long checkpointWall = 0;
       long processCpuStart = 0;
       for (int b = 0; b < BATCHES; b++) {
         if (b == 1 && window > 0) {
@@ -72,6 +80,15 @@ class LoaderThroughputProbe {
         long start = System.nanoTime();
         loader.write(records.subList(b * BATCH, (b + 1) * BATCH));
         loader.flush(true);
+        if (CHECKPOINT_EVERY > 0 && (b + 1) * BATCH / CHECKPOINT_EVERY > b * BATCH / CHECKPOINT_EVERY
+            && b >= firstTimed) {
+          long cpu = THREAD.getCurrentThreadCpuTime();
+          long wall = System.nanoTime();
+          checkpoint(warehouse);
+          checkpoints++;
+          checkpointCpu += THREAD.getCurrentThreadCpuTime() - cpu;
+          checkpointWall += System.nanoTime() - wall;
+        }
         if (BATCHES <= 20) {
           System.out.printf("probe batch %d: %.0f events/s%n", b,
               BATCH / ((System.nanoTime() - start) / 1e9));
@@ -85,6 +102,12 @@ class LoaderThroughputProbe {
           + " and process %.1f CPU-us per event%n", loader.loadedEvents(), timed / seconds,
           (THREAD.getCurrentThreadCpuTime() - threadCpuStart) / 1e3 / timed,
           (PROCESS.getProcessCpuTime() - processCpuStart) / 1e3 / timed);
+      if (checkpoints > 0) {
+        System.out.printf("probe: %d checkpoints, %.0f ms each (%.0f CPU-ms on the loader thread),"
+            + " %.1f CPU-us per event, included above%n", checkpoints,
+            checkpointWall / 1e6 / checkpoints, checkpointCpu / 1e6 / checkpoints,
+            checkpointCpu / 1e3 / timed);
+      }
     }
     System.out.printf("probe: database file %.1f MB%n", dir.resolve("w.duckdb").toFile().length() / 1e6);
     Path index = EventLoader.indexDir(dir.resolve("w.duckdb"), "probe");
@@ -93,6 +116,14 @@ class LoaderThroughputProbe {
           java.nio.file.Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum() / 1e6);
     } catch (java.io.IOException e) {
       System.out.println("probe: no index (" + e + ")");
+    }
+  }
+
+  private static void checkpoint(DuckDbWarehouse warehouse) {
+    try (var conn = warehouse.newConnection(); var st = conn.createStatement()) {
+      st.execute("CHECKPOINT");
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
     }
   }
 
