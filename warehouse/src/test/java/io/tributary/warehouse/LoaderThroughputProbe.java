@@ -35,6 +35,8 @@ class LoaderThroughputProbe {
    * {@code -Dtributary.probe.checkpointEvery=N}: a {@code CHECKPOINT} after every N events, as the
    * running loader does once caught up (about 120k events at its default 256 MB of log).
    */
+  /** {@code -Dtributary.probe.shape=bench}: the events {@code bin/tributary bench} sends instead. */
+  private static final boolean BENCH_SHAPE = "bench".equals(System.getProperty("tributary.probe.shape"));
   private static final int CHECKPOINT_EVERY = Integer.getInteger("tributary.probe.checkpointEvery", 0);
   private static final java.lang.management.ThreadMXBean THREAD =
       java.lang.management.ManagementFactory.getThreadMXBean();
@@ -80,14 +82,21 @@ class LoaderThroughputProbe {
         long start = System.nanoTime();
         loader.write(records.subList(b * BATCH, (b + 1) * BATCH));
         loader.flush(true);
+        if (b < 20 && Boolean.getBoolean("tributary.probe.walTrace")) {
+          System.out.printf("probe batch %d: %d KB of log%n", b, warehouse.walBytes() >> 10);
+        }
         if (CHECKPOINT_EVERY > 0 && (b + 1) * BATCH / CHECKPOINT_EVERY > b * BATCH / CHECKPOINT_EVERY
             && b >= firstTimed) {
+          long walBytes = warehouse.walBytes();
           long cpu = THREAD.getCurrentThreadCpuTime();
           long wall = System.nanoTime();
           checkpoint(warehouse);
           checkpoints++;
           checkpointCpu += THREAD.getCurrentThreadCpuTime() - cpu;
           checkpointWall += System.nanoTime() - wall;
+          System.out.printf("probe checkpoint after %d events, %d MB of log: %d ms (%d CPU-ms)%n",
+              (b + 1) * BATCH, walBytes >> 20, (System.nanoTime() - wall) / 1_000_000,
+              (THREAD.getCurrentThreadCpuTime() - cpu) / 1_000_000);
         }
         if (BATCHES <= 20) {
           System.out.printf("probe batch %d: %.0f events/s%n", b,
@@ -162,7 +171,14 @@ class LoaderThroughputProbe {
     for (int i = 0; i < n; i++) {
       int kind = i % 20;
       String m;
-      if (kind < 14) {
+      if (BENCH_SHAPE) {
+        // As `bin/tributary bench` sends: one event name, a UUID-like id, a ~650-byte event.
+        m = "{\"type\":\"track\",\"event\":\"Order Completed\",\"userId\":\"user-" + (i % 1000)
+            + "\",\"anonymousId\":\"4f1c7a2e-9a51-4c1e-8f11-2b9e0c5f6a77\",\"messageId\":\""
+            + String.format("%08x-0000-4000-8000-%012d", i, i) + "\",\"properties\":{\"revenue\":19.99,"
+            + "\"currency\":\"EUR\",\"products\":[{\"sku\":\"A-1\",\"qty\":2}],\"note\":\""
+            + "Thank you for your order, it ships tomorrow. ".repeat(3) + "\"}}";
+      } else if (kind < 14) {
         m = "{\"type\":\"track\",\"event\":\"Event Number " + (i % 10) + "\",\"userId\":\"u" + (i % 5000)
             + "\",\"messageId\":\"m" + i + "\",\"properties\":{\"total\":" + (i % 100)
             + ",\"price\":" + (i % 7) + ".5,\"currency\":\"EUR\",\"sku\":\"SKU-" + (i % 300)
@@ -185,7 +201,7 @@ class LoaderThroughputProbe {
     long offset = 0;
     for (int i = 0; i < n; i += 100) {
       SourcedRecord raw = Segment.record(0, offset, "raw-" + offset,
-          Segment.batch(messages.subList(i, i + 100).toArray(String[]::new)));
+          Segment.batch(messages.subList(i, Math.min(n, i + 100)).toArray(String[]::new)));
       for (var e : SegmentNormalizer.normalize(RawRecordCodec.decode(raw.value()))) {
         out.add(new SourcedRecord(0, offset++, 0L, EnrichedEventCodec.encode(e.toEnriched())));
       }
