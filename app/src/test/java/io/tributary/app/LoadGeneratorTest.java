@@ -136,11 +136,9 @@ class LoadGeneratorTest {
     LoadGeneratorSettings settings = new LoadGeneratorSettings(URI.create("http://127.0.0.1:" + port),
         TestTributary.WRITE_KEY, ADMIN_TOKEN, BenchMode.SEGMENT_BATCH, 10, 2, 20,
         Duration.ofSeconds(1), 0, 650, Duration.ofSeconds(20), 3, Duration.ofSeconds(1));
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    LoadGeneratorResult result = assertTimeoutPreemptively(BOUND,
-        () -> new LoadGenerator(settings, new PrintStream(printed, true, UTF_8)).run());
-    String summary = BenchReport.summary(result);
-    System.out.print(printed.toString(UTF_8) + summary);
+    Printed run = runPrinted(settings);
+    LoadGeneratorResult result = run.result();
+    String summary = run.summary();
 
     assertThat(result.requests()).isEqualTo(20);
     assertThat(result.okRequests()).isEqualTo(20);
@@ -148,7 +146,7 @@ class LoadGeneratorTest {
     assertThat(result.latencyMicros().getTotalCount()).isEqualTo(20);
     assertThat(result.freshness().acked()).isEqualTo(3);
     assertThat(result.freshness().visibleMillis()).hasSize(3);
-    assertThat(printed.toString(UTF_8)).contains("Warming up for 1.0 s (not counted)");
+    assertThat(run.progress()).contains("Warming up for 1.0 s (not counted)");
     assertThat(summary).contains("after a 1.0 s warm-up left out of every figure");
     assertThat(BenchReport.json(result).at("/options/warmup_seconds").asDouble()).isEqualTo(1.0);
     // The server got both.
@@ -165,11 +163,9 @@ class LoadGeneratorTest {
     LoadGeneratorSettings settings = new LoadGeneratorSettings(URI.create("http://127.0.0.1:" + closed),
         "wk", ADMIN_TOKEN, BenchMode.SEGMENT_BATCH, 100, 4, 0, Duration.ofSeconds(10), 20, 650,
         Duration.ofSeconds(5), 5);
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    LoadGeneratorResult result = assertTimeoutPreemptively(BOUND,
-        () -> new LoadGenerator(settings, new PrintStream(printed, true, UTF_8)).run());
-    String summary = BenchReport.summary(result);
-    System.out.print(printed.toString(UTF_8) + summary);
+    Printed run = runPrinted(settings);
+    LoadGeneratorResult result = run.result();
+    String summary = run.summary();
 
     assertThat(result.requests()).isEqualTo(20);
     assertThat(result.okRequests()).isZero();
@@ -195,6 +191,18 @@ class LoadGeneratorTest {
     assertThat(result.freshness()).isNull();
     assertThat(result.freshnessNote()).contains("no admin token");
     assertThat(BenchReport.summary(result)).contains("4 × HTTP 401");
+  }
+
+  /** A run's result, with what it printed while running and its summary (both echoed). */
+  private record Printed(LoadGeneratorResult result, String progress, String summary) {}
+
+  private static Printed runPrinted(LoadGeneratorSettings settings) {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    LoadGeneratorResult result = assertTimeoutPreemptively(BOUND,
+        () -> new LoadGenerator(settings, new PrintStream(printed, true, UTF_8)).run());
+    String summary = BenchReport.summary(result);
+    System.out.print(printed.toString(UTF_8) + summary);
+    return new Printed(result, printed.toString(UTF_8), summary);
   }
 
   private static PrintStream quiet() {
