@@ -67,8 +67,8 @@ public final class EventLoader extends MicroBatchLoader<Object[]> {
    * Null when turned off or it could not be opened.
    */
   private EventIdIndex index;
-  private boolean indexOpened;
-  private boolean indexBroken;
+  /** Whether the next batch (re)opens the index: the first one, and the first after it failed. */
+  private boolean indexToOpen = true;
   /** What the index covers; null until it is brought in line with the database (or after it failed). */
   private EventIdIndex.State indexState;
   /** The batch in flight: where its dedupe window starts, and whether the index checked it. */
@@ -228,14 +228,13 @@ public final class EventLoader extends MicroBatchLoader<Object[]> {
     if (clock.millis() < indexRetryAt) {
       return rows;
     }
-    if (indexDir != null && (!indexOpened || indexBroken)) {
+    if (indexDir != null && indexToOpen) {
       // First batch, or a minute after the index failed: (re)open it (a failed RocksDB may
       // refuse writes until it is).
       if (index != null) {
         index.close();
       }
-      indexOpened = true;
-      indexBroken = false;
+      indexToOpen = false;
       index = openIndex(indexDir, dedupeWindow);
     }
     if (index == null || rows.isEmpty()) {
@@ -384,7 +383,7 @@ public final class EventLoader extends MicroBatchLoader<Object[]> {
    */
   private void indexFailed() {
     indexState = null;
-    indexBroken = true;
+    indexToOpen = true;
     indexRetryAt = clock.millis() + INDEX_RETRY_MILLIS;
   }
 
