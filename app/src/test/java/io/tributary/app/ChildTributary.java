@@ -56,8 +56,12 @@ final class ChildTributary {
   static Process launch(java.util.List<String> jvmOptions, Path config, Path log,
       String... runArgs) throws Exception {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(javaBin, "-Xmx1g"));
-    command.addAll(jvmOptions);
+    // A temp dir of the test's own: the child's native library copies go there (and with the
+    // test's dir), and its start-up sweep of left-over copies touches nothing outside the test.
+    Path tmp = java.nio.file.Files.createDirectories(log.toAbsolutePath().resolveSibling("jvm-tmp"));
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(javaBin, "-Xmx1g",
+        "-Djava.io.tmpdir=" + tmp));
+    command.addAll(jvmOptions); // after the default: the last -D of a name wins
     command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"),
         "io.tributary.app.Main", "run", "--config", config.toString()));
     command.addAll(java.util.List.of(runArgs));
