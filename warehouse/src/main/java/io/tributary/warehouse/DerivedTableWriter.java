@@ -268,25 +268,33 @@ final class DerivedTableWriter {
    * Users whose identifies this batch added get their row again from all their identifies: per
    * trait the latest non-null value by event time (then receive time, then event id), so an
    * identify arriving late never overwrites a newer trait but still fills one not sent since.
+   * Known users are updated in place rather than deleted and inserted again: the warehouse does
+   * not merge row groups at checkpoints, so deleted rows would stay in the file.
    */
   private void refreshUsers(Statement st) throws SQLException {
     String order = "{'t': event_time, 'r': received_at, 'e': event_id}";
     StringBuilder traits = new StringBuilder();
+    List<String> columns = new ArrayList<>(List.of("event_time", "received_at", "loaded_at"));
     for (String c : shapes.get(SegmentTables.IDENTIFIES.name()).columns().keySet()) {
       if (!SegmentTables.IDENTIFIES.fixedColumns().containsKey(c)) {
         String q = quote(c);
         traits.append(", arg_max(").append(q).append(", ").append(order).append(") FILTER (WHERE ")
             .append(q).append(" IS NOT NULL) AS ").append(q);
+        columns.add(c);
       }
+    }
+    StringBuilder set = new StringBuilder();
+    for (String c : columns) {
+      set.append(set.isEmpty() ? "" : ", ").append(quote(c)).append(" = fresh.").append(quote(c));
     }
     String ids = "(SELECT user_id FROM " + quote(STAGE + SegmentTables.IDENTIFIES.name())
         + " WHERE user_id IS NOT NULL)";
-    st.execute("DELETE FROM " + quote(SegmentTables.USERS) + " WHERE id IN " + ids);
-    st.execute("INSERT INTO " + quote(SegmentTables.USERS) + " BY NAME SELECT user_id AS id,"
+    st.execute("MERGE INTO " + quote(SegmentTables.USERS) + " USING (SELECT user_id AS id,"
         + " max(event_time) AS event_time, arg_max(received_at, " + order + ") AS received_at,"
         + " now()::TIMESTAMP AS loaded_at" + traits + " FROM "
         + quote(SegmentTables.IDENTIFIES.name()) + " WHERE user_id IN " + ids
-        + " GROUP BY user_id");
+        + " GROUP BY user_id) AS fresh ON " + quote(SegmentTables.USERS) + ".id = fresh.id"
+        + " WHEN MATCHED THEN UPDATE SET " + set + " WHEN NOT MATCHED THEN INSERT BY NAME");
   }
 
   /** The (empty) staging table of {@code table} with these columns, made when they changed. */

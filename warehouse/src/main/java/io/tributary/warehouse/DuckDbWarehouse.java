@@ -203,6 +203,11 @@ public final class DuckDbWarehouse implements AutoCloseable {
         if (threads != null) {
           st.execute("SET threads = " + threads);
         }
+        // Each checkpoint starts new row groups; DuckDB would later merge a small one with its
+        // neighbours, decompressing and compressing again up to three full row groups of every
+        // column: half of the loader's checkpoints took 3-4 s instead of ~0.8 s (BENCHMARKS.md,
+        // session 10). The loader deletes no rows of its own (users are updated in place).
+        st.execute("SET max_vacuum_tasks = 0");
         st.execute("SET lock_configuration = true");
       }
     }

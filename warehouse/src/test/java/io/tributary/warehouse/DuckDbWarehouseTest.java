@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +61,28 @@ class DuckDbWarehouseTest {
     try (DuckDbWarehouse warehouse = DuckDbWarehouse.open(dir.resolve("w.duckdb"))) {
       assertThat(setting(warehouse, "threads"))
           .isEqualTo(String.valueOf(cores <= 2 ? 1 : cores));
+    }
+  }
+
+  @Test
+  void checkpointsLeaveTheRowGroupsOfEarlierCheckpointsAsTheyAre() throws SQLException {
+    try (DuckDbWarehouse warehouse = DuckDbWarehouse.open(dir.resolve("w.duckdb"));
+        Connection c = warehouse.newConnection();
+        Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE t (id VARCHAR, n BIGINT)");
+      // 125,000 rows fill a row group of 122,880 and start one of 2,120; DuckDB would merge that
+      // small one with the next two into two groups, rewriting 202,120 rows already on disk.
+      for (int rows : new int[] {125_000, 100_000, 100_000}) {
+        st.execute("INSERT INTO t SELECT uuid()::VARCHAR, range FROM range(" + rows + ")");
+        st.execute("CHECKPOINT");
+      }
+      assertThat(Segment.rows(c, "SELECT sum(count) FROM pragma_storage_info('t')"
+          + " WHERE column_name = 'id' AND segment_type = 'VARCHAR'"
+          + " GROUP BY row_group_id ORDER BY row_group_id"))
+          .containsExactly(List.of("122880"), List.of("2120"), List.of("100000"),
+              List.of("100000"));
+      assertThatThrownBy(() -> st.execute("SET max_vacuum_tasks = 100"))
+          .hasMessageContaining("configuration has been locked");
     }
   }
 

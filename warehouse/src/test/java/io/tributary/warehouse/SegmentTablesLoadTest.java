@@ -210,6 +210,25 @@ class SegmentTablesLoadTest extends DerivedTablesLoadTestBase {
   }
 
   @Test
+  void usersIdentifiedAgainAreUpdatedInPlaceLeavingNoDeletedRowsInTheFile() throws SQLException {
+    EventLoader loader = loader(300);
+    // u0 keeps the first row group alive: its other rows, if deleted, would stay in the file.
+    load(loader, next(identify("z", "u0", "2026-11-22T09:00:00Z", "{\"plan\":\"free\"}")));
+    for (int i = 0; i < 4; i++) {
+      load(loader, next(
+          identify("a" + i, "u1", "2026-11-22T1" + i + ":00:00Z", "{\"plan\":\"p" + i + "\"}"),
+          identify("b" + i, "u2", "2026-11-22T1" + i + ":00:00Z", "{\"logins\":" + i + "}")));
+      execute("CHECKPOINT");
+    }
+
+    assertThat(query("SELECT id, plan, logins FROM users ORDER BY id"))
+        .containsExactly(row("u0", "free", null), row("u1", "p3", null), row("u2", null, "3"));
+    // The checkpoints do not merge row groups, so a deleted row would still be stored.
+    assertThat(query("SELECT sum(count) FROM pragma_storage_info('users')"
+        + " WHERE column_name = 'id' AND segment_type = 'VARCHAR'")).containsExactly(row("3"));
+  }
+
+  @Test
   void anEventSentAgainAddsNoRowsAnywhere() throws SQLException {
     EventLoader loader = loader(300);
     String t = track("m1", "Order Completed", "{\"total\":\"x\"}");
