@@ -15,7 +15,9 @@ import java.util.function.LongSupplier;
  * Times how long acknowledged events take to become queryable in {@code events}. Sample {@code k} of
  * {@code n} is taken by the first request at or after {@code k/n} of the planned count or duration,
  * whichever comes first; a sampled request that fails hands its sample to the next one. The samples
- * are polled for every ~100 ms, during the run and up to a time limit after it.
+ * are polled for every ~100 ms, during the run and up to a time limit after it; once the oldest
+ * pending sample is older than 2 s, every 1/20 of its age (at most 1 s), so a server far behind is
+ * not asked ten times a second to look through everything it loaded since.
  */
 final class LoadGeneratorFreshness {
   /** Which of some event ids are visible now. */
@@ -40,6 +42,9 @@ final class LoadGeneratorFreshness {
   }
 
   static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  static final long MAX_POLL_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** The poll interval as a share of the oldest pending sample's age: at most 5 % of a figure. */
+  private static final int AGE_PER_INTERVAL = 20;
 
   private final int samples;
   private final long plannedRequests;
@@ -136,11 +141,24 @@ final class LoadGeneratorFreshness {
     return true;
   }
 
-  /** Polls every ~100 ms until {@code keepGoing} is false or polling stops for good. */
+  /** Polls (see the class doc for how often) until {@code keepGoing} is false or polling stops. */
   void pollWhile(java.util.function.BooleanSupplier keepGoing) throws InterruptedException {
     while (keepGoing.getAsBoolean() && pollOnce()) {
-      TimeUnit.NANOSECONDS.sleep(POLL_NANOS);
+      TimeUnit.NANOSECONDS.sleep(nextPollNanos());
     }
+  }
+
+  /**
+   * How long to wait before the next poll: a figure is only known to within the interval, so the
+   * interval follows the oldest pending sample's age.
+   */
+  synchronized long nextPollNanos() {
+    long now = nanoClock.getAsLong();
+    long oldestAge = 0;
+    for (long ack : pending.values()) {
+      oldestAge = Math.max(oldestAge, now - ack);
+    }
+    return Math.min(MAX_POLL_NANOS, Math.max(POLL_NANOS, oldestAge / AGE_PER_INTERVAL));
   }
 
   synchronized Result result() {

@@ -110,6 +110,27 @@ class LoadGeneratorFreshnessTest {
   }
 
   @Test
+  void pollsGrowSparserAsTheOldestPendingSampleAgesAtMostOncePerSecond() {
+    FakeProbe probe = new FakeProbe();
+    FakeClock clock = new FakeClock();
+    LoadGeneratorFreshness f = new LoadGeneratorFreshness(2, 2, null, probe, clock::nanoTime);
+    assertThat(f.nextPollNanos()).as("nothing pending").isEqualTo(100 * MS);
+    f.acked("old", 0);
+    f.acked("new", 9_000 * MS);
+    clock.nanos = 1_000 * MS;
+    assertThat(f.nextPollNanos()).as("1 s old").isEqualTo(100 * MS);
+    clock.nanos = 10_000 * MS;
+    assertThat(f.nextPollNanos()).as("10 s old: 1/20 of it").isEqualTo(500 * MS);
+    clock.nanos = 60_000 * MS;
+    assertThat(f.nextPollNanos()).as("a minute old").isEqualTo(1_000 * MS);
+    probe.visible.add("old");
+    f.pollOnce();
+    assertThat(f.nextPollNanos()).as("the oldest left is 51 s old").isEqualTo(1_000 * MS);
+    clock.nanos = 10_000 * MS;
+    assertThat(f.nextPollNanos()).as("the oldest left is 1 s old").isEqualTo(100 * MS);
+  }
+
+  @Test
   void anOutageIsRetriedButARefusalStopsPolling() {
     FakeProbe probe = new FakeProbe();
     LoadGeneratorFreshness f = new LoadGeneratorFreshness(1, 1, null, probe, () -> 0);
