@@ -46,8 +46,6 @@ final class EventIdIndex implements AutoCloseable {
   private static final byte[] STATE_KEY = "state".getBytes(UTF_8);
   /** Write buffer of the ids (twice this at most in memory, before it reaches disk). */
   private static final long WRITE_BUFFER_BYTES = 32L << 20;
-  /** An id's key: the MD5 of the id (fixed size, whatever clients send as ids). */
-  private static final int KEY_BYTES = 16;
 
   static {
     RocksDB.loadLibrary();
@@ -205,24 +203,20 @@ final class EventIdIndex implements AutoCloseable {
   void add(List<String> eventIds, long[] receivedMicros, State state) throws RocksDBException {
     // In key order: each insert into the memtable's skip list starts where the last one ended,
     // instead of from the top of a list of millions of random hashes.
-    byte[][] entries = new byte[eventIds.size()][];
-    for (int i = 0; i < entries.length; i++) {
-      entries[i] = ByteBuffer.allocate(KEY_BYTES + Long.BYTES).put(key(eventIds.get(i)))
-          .putLong(receivedMicros[i]).array();
+    byte[][] keys = new byte[eventIds.size()][];
+    Integer[] order = new Integer[keys.length];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = key(eventIds.get(i));
+      order[i] = i;
     }
-    Arrays.sort(entries, EventIdIndex::compareKeys);
+    Arrays.sort(order, (a, b) -> Arrays.compareUnsigned(keys[a], keys[b]));
     try (WriteBatch batch = new WriteBatch()) {
-      for (byte[] entry : entries) {
-        batch.put(ids, Arrays.copyOf(entry, KEY_BYTES),
-            Arrays.copyOfRange(entry, KEY_BYTES, entry.length));
+      for (int i : order) {
+        batch.put(ids, keys[i], ByteBuffer.allocate(Long.BYTES).putLong(receivedMicros[i]).array());
       }
       batch.put(states, STATE_KEY, json(state));
       db.write(writeOptions, batch);
     }
-  }
-
-  private static int compareKeys(byte[] a, byte[] b) {
-    return Arrays.compareUnsigned(a, 0, KEY_BYTES, b, 0, KEY_BYTES);
   }
 
   private byte[] key(String eventId) {
