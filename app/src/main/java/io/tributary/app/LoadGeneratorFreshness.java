@@ -105,15 +105,13 @@ final class LoadGeneratorFreshness {
   /** Asks once for the pending samples; false once polling should stop for good. */
   boolean pollOnce() {
     List<String> ids;
-    long oldestAck = Long.MAX_VALUE;
+    long oldestAck;
     synchronized (this) {
       if (error != null) {
         return false;
       }
       ids = new ArrayList<>(pending.keySet());
-      for (long ack : pending.values()) {
-        oldestAck = Math.min(oldestAck, ack);
-      }
+      oldestAck = oldestAck();
     }
     if (ids.isEmpty()) {
       return true;
@@ -153,12 +151,17 @@ final class LoadGeneratorFreshness {
    * interval follows the oldest pending sample's age.
    */
   synchronized long nextPollNanos() {
-    long now = nanoClock.getAsLong();
-    long oldestAge = 0;
-    for (long ack : pending.values()) {
-      oldestAge = Math.max(oldestAge, now - ack);
-    }
+    long oldestAge = pending.isEmpty() ? 0 : nanoClock.getAsLong() - oldestAck();
     return Math.min(MAX_POLL_NANOS, Math.max(POLL_NANOS, oldestAge / AGE_PER_INTERVAL));
+  }
+
+  /** When the oldest pending sample was acknowledged (acks from several senders come unordered). */
+  private long oldestAck() {
+    long oldest = Long.MAX_VALUE;
+    for (long ack : pending.values()) {
+      oldest = Math.min(oldest, ack);
+    }
+    return oldest;
   }
 
   synchronized Result result() {
