@@ -31,12 +31,12 @@ class LoaderThroughputProbe {
   /** Events per micro-batch: {@code -Dtributary.probe.batch} (the loader's default is 50k at most). */
   private static final int BATCH = Integer.getInteger("tributary.probe.batch", 50_000);
   private static final int BATCHES = Math.max(2, 450_000 / BATCH);
+  /** {@code -Dtributary.probe.shape=bench}: the events {@code bin/tributary bench} sends instead. */
+  private static final boolean BENCH_SHAPE = "bench".equals(System.getProperty("tributary.probe.shape"));
   /**
    * {@code -Dtributary.probe.checkpointEvery=N}: a {@code CHECKPOINT} after every N events, as the
    * running loader does once caught up (about 120k events at its default 256 MB of log).
    */
-  /** {@code -Dtributary.probe.shape=bench}: the events {@code bin/tributary bench} sends instead. */
-  private static final boolean BENCH_SHAPE = "bench".equals(System.getProperty("tributary.probe.shape"));
   private static final int CHECKPOINT_EVERY = Integer.getInteger("tributary.probe.checkpointEvery", 0);
   private static final java.lang.management.ThreadMXBean THREAD =
       java.lang.management.ManagementFactory.getThreadMXBean();
